@@ -1,0 +1,36 @@
+using System.CommandLine;
+
+namespace Analysis.Cli;
+
+/// <summary>The `analysis` command tree: each subcommand lives in its own file under Commands/.</summary>
+public static class CommandLine
+{
+    /// <summary>`--verbose`: print stack traces of run-time failures. Available on every subcommand.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Print the full stack trace when something fails.",
+        Recursive = true,
+    };
+
+    /// <summary>Builds the root command with every subcommand registered.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Analysis: look inside ONNX language models — hooks, activations, probes.");
+        root.Options.Add(Verbose);
+        return root;
+    }
+
+    /// <summary>Parses and runs; returns the process exit code (0 ok, 1 run-time failure, 2 bad input or arguments).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var result = Build().Parse(args);
+        var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
+        if (result.Errors.Count > 0 && result.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var e in result.Errors) config.Error.WriteLine($"analysis: {e.Message}");
+            config.Error.WriteLine("Run 'analysis --help' (or 'analysis COMMAND --help') for usage.");
+            return ExitCodes.BadInput;
+        }
+        return await result.InvokeAsync(config);
+    }
+}

@@ -1,0 +1,3 @@
+using Analysis.Cli;
+
+return await CommandLine.RunAsync(args);
