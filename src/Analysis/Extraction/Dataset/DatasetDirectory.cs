@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Analysis.Extraction.Dataset;
+
+/// <summary>
+/// An activation dataset directory on disk and the rules that keep it consistent across kills, reruns and cluster shards:
+/// <list type="bullet">
+/// <item>extraction.json holds the settings; it is written first and marks the directory as ours.</item>
+/// <item>part-NNNNN.parquet files appear only complete (the Parquet writer renames them into place).</item>
+/// <item>progress/shard-I-of-N.json lists the parts a shard completed; a part counts only when listed there and its file has the listed size.</item>
+/// <item>manifest.json is written last, once every part is complete.</item>
+/// </list>
+/// </summary>
+public sealed class DatasetDirectory
+{
+    /// <summary>The settings file's name.</summary>
+    public const string SettingsFile = "extraction.json";
+    /// <summary>The manifest's name.</summary>
+    public const string ManifestFile = "manifest.json";
+    private const string ProgressFolder = "progress";
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    private DatasetDirectory(string path) => Path = System.IO.Path.GetFullPath(path);
+
+    /// <summary>The directory.</summary>
+    public string Path { get; }
+
+    /// <summary>The file name of part <paramref name="part"/>.</summary>
+    public static string PartFileName(long part) => $"part-{part:D5}.parquet";
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for an extraction with <paramref name="settings"/>: creates it, resumes it (same settings),
+    /// or, with <paramref name="overwrite"/>, deletes our earlier files from it. Refuses a directory that holds other files.
+    /// </summary>
+    public static DatasetDirectory Prepare(string path, ExtractionSettings settings, bool overwrite)
+    {
+        var dir = new DatasetDirectory(path);
+        if (File.Exists(path)) throw new ArgumentException($"--out '{path}' is a file; give a directory for the dataset.");
+        Directory.CreateDirectory(dir.Path);
+        var settingsPath = System.IO.Path.Combine(dir.Path, SettingsFile);
+        if (File.Exists(settingsPath))
+        {
+            var existing = ReadSettings(settingsPath);
+            var differences = existing.Differences(settings);
+            if (differences.Count > 0)
+            {
+                if (!overwrite)
+                    throw new ArgumentException(
+                        $"'{path}' holds a dataset extracted with other settings ({string.Join("; ", differences)}); " +
+                        "rerun with the same arguments to resume it, choose another --out, or pass --overwrite to replace it.");
+                dir.DeleteOurFiles();
+            }
+        }
+        else if (Directory.EnumerateFileSystemEntries(dir.Path).Any())
+        {
+            throw new ArgumentException(
+                $"'{path}' is not empty and is not an activation dataset (it has no {SettingsFile}); give a new or empty directory for --out.");
+        }
+        AtomicFile.WriteAllText(settingsPath, JsonSerializer.Serialize(settings, Json));
+        Directory.CreateDirectory(System.IO.Path.Combine(dir.Path, ProgressFolder));
+        return dir;
+    }
+
+    /// <summary>Opens an existing dataset directory for reading or reconciling.</summary>
+    public static DatasetDirectory Open(string path)
+    {
+        var dir = new DatasetDirectory(path);
+        if (!Directory.Exists(dir.Path)) throw new DirectoryNotFoundException($"The dataset directory '{path}' does not exist.");
+        if (!File.Exists(System.IO.Path.Combine(dir.Path, SettingsFile)))
+            throw new InvalidDataException($"'{path}' is not an activation dataset: it has no {SettingsFile}.");
+        return dir;
+    }
+
+    /// <summary>The settings the dataset was extracted with.</summary>
+    public ExtractionSettings Settings => ReadSettings(System.IO.Path.Combine(Path, SettingsFile));
+
+    /// <summary>The full path of part <paramref name="part"/>.</summary>
+    public string PartPath(long part) => System.IO.Path.Combine(Path, PartFileName(part));
+
+    /// <summary>Every completed part recorded by any shard whose file is present with the recorded size, by part number.</summary>
+    public SortedDictionary<long, PartRecord> CompletedParts()
+    {
+        var done = new SortedDictionary<long, PartRecord>();
+        var folder = System.IO.Path.Combine(Path, ProgressFolder);
+        if (!Directory.Exists(folder)) return done;
+        foreach (var file in Directory.GetFiles(folder, "shard-*.json"))
+        {
+            foreach (var part in ReadProgress(file))
+            {
+                var info = new FileInfo(System.IO.Path.Combine(Path, part.File));
+                if (info.Exists && info.Length == part.Bytes) done[part.Part] = part;
+            }
+        }
+        return done;
+    }
+
+    /// <summary>Records that shard <paramref name="shard"/> completed <paramref name="part"/> (after its file is in place).</summary>
+    public void RecordPart(ShardSpec shard, PartRecord part)
+    {
+        var file = System.IO.Path.Combine(Path, ProgressFolder, $"shard-{shard.Index}-of-{shard.Count}.json");
+        var parts = File.Exists(file) ? ReadProgress(file).Where(p => p.Part != part.Part).ToList() : [];
+        parts.Add(part);
+        parts.Sort((a, b) => a.Part.CompareTo(b.Part));
+        AtomicFile.WriteAllText(file, JsonSerializer.Serialize(parts, Json));
+    }
+
+    /// <summary>The manifest, or null while the dataset is incomplete.</summary>
+    public DatasetManifest? ReadManifest()
+    {
+        var file = System.IO.Path.Combine(Path, ManifestFile);
+        if (!File.Exists(file)) return null;
+        var manifest = JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(file))
+            ?? throw new InvalidDataException($"{file}: empty manifest.");
+        if (manifest.FormatVersion > DatasetManifest.CurrentFormatVersion)
+            throw new InvalidDataException($"{file}: format version {manifest.FormatVersion} is newer than this tool reads ({DatasetManifest.CurrentFormatVersion}); update the tool.");
+        return manifest;
+    }
+
+    /// <summary>Writes manifest.json atomically.</summary>
+    public void WriteManifest(DatasetManifest manifest) =>
+        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, ManifestFile), JsonSerializer.Serialize(manifest, Json));
+
+    /// <summary>SHA-256 of a file, lower-case hex.</summary>
+    public static string Sha256Of(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private void DeleteOurFiles()
+    {
+        File.Delete(System.IO.Path.Combine(Path, ManifestFile));
+        foreach (var f in Directory.GetFiles(Path, "part-*.parquet")) File.Delete(f);
+        foreach (var f in Directory.GetFiles(Path, ".part-*")) File.Delete(f);
+        var progress = System.IO.Path.Combine(Path, ProgressFolder);
+        if (Directory.Exists(progress)) Directory.Delete(progress, recursive: true);
+    }
+
+    private static ExtractionSettings ReadSettings(string file)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ExtractionSettings>(File.ReadAllText(file))
+                ?? throw new InvalidDataException($"{file} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{file} is not a valid settings file ({e.Message}); delete the directory or pass another --out.");
+        }
+    }
+
+    private static List<PartRecord> ReadProgress(string file)
+    {
+        try { return JsonSerializer.Deserialize<List<PartRecord>>(File.ReadAllText(file)) ?? []; }
+        catch (JsonException e) { throw new InvalidDataException($"{file} is not a valid progress file ({e.Message})."); }
+    }
+}
