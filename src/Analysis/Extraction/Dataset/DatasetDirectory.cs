@@ -7,6 +7,7 @@ namespace Analysis.Extraction.Dataset;
 /// An activation dataset directory on disk and the rules that keep it consistent across kills, reruns and cluster shards:
 /// <list type="bullet">
 /// <item>extraction.json holds the settings; it is written first and marks the directory as ours.</item>
+/// <item>layout.json holds the model, hook and column description every part follows.</item>
 /// <item>part-NNNNN.parquet files appear only complete (the Parquet writer renames them into place).</item>
 /// <item>progress/shard-I-of-N.json lists the parts a shard completed; a part counts only when listed there and its file has the listed size.</item>
 /// <item>manifest.json is written last, once every part is complete.</item>
@@ -18,6 +19,8 @@ public sealed class DatasetDirectory
     public const string SettingsFile = "extraction.json";
     /// <summary>The manifest's name.</summary>
     public const string ManifestFile = "manifest.json";
+    /// <summary>The layout file's name.</summary>
+    public const string LayoutFile = "layout.json";
     private const string ProgressFolder = "progress";
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -105,6 +108,24 @@ public sealed class DatasetDirectory
         AtomicFile.WriteAllText(file, JsonSerializer.Serialize(parts, Json));
     }
 
+    /// <summary>Writes layout.json unless a previous run wrote it (a resumed run keeps the original start time).</summary>
+    public void EnsureLayout(DatasetLayout layout)
+    {
+        var file = System.IO.Path.Combine(Path, LayoutFile);
+        if (!File.Exists(file)) AtomicFile.WriteAllText(file, JsonSerializer.Serialize(layout, Json));
+    }
+
+    /// <summary>The layout written when the extraction started.</summary>
+    public DatasetLayout Layout
+    {
+        get
+        {
+            var file = System.IO.Path.Combine(Path, LayoutFile);
+            if (!File.Exists(file)) throw new InvalidDataException($"'{Path}' has no {LayoutFile}: its extraction never got past the start; rerun it.");
+            return JsonSerializer.Deserialize<DatasetLayout>(File.ReadAllText(file)) ?? throw new InvalidDataException($"{file} is empty.");
+        }
+    }
+
     /// <summary>The manifest, or null while the dataset is incomplete.</summary>
     public DatasetManifest? ReadManifest()
     {
@@ -131,6 +152,7 @@ public sealed class DatasetDirectory
     private void DeleteOurFiles()
     {
         File.Delete(System.IO.Path.Combine(Path, ManifestFile));
+        File.Delete(System.IO.Path.Combine(Path, LayoutFile));
         foreach (var f in Directory.GetFiles(Path, "part-*.parquet")) File.Delete(f);
         foreach (var f in Directory.GetFiles(Path, ".part-*")) File.Delete(f);
         var progress = System.IO.Path.Combine(Path, ProgressFolder);
