@@ -93,7 +93,8 @@ public sealed unsafe class NativeTensor : IDisposable
         RequireNumeric();
         if (!ElementType.CanView<T>())
             throw new InvalidOperationException($"Output '{Name}' holds {ElementType} elements, which cannot be read as {typeof(T).Name}.");
-        return data == null ? [] : new Span<T>(data, checked((int)ElementCount));
+        // Packed 4/2-bit types are viewed as their bytes.
+        return data == null ? [] : new Span<T>(data, checked((int)(ElementType.ByteLength(ElementCount) / sizeof(T))));
     }
 
     /// <summary>A managed copy of the elements.</summary>

@@ -60,7 +60,7 @@ public sealed unsafe class OrtEnvironment
                         $"ONNX Runtime is already loaded from '{shared.LibraryPath}'; a process can load only one, so choose '{libraryPath}' before the first session is created.");
                 return shared;
             }
-            var path = OrtLibrary.Resolve(libraryPath);
+            var path = OrtLibrary.Resolve(libraryPath, Environment.GetEnvironmentVariable(LibraryVariable));
             var version = OrtLibrary.Load(path);
             Volatile.Write(ref shared, new OrtEnvironment(path, version, logLevel));
             return shared;

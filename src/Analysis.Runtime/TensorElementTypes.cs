@@ -37,16 +37,16 @@ public static class TensorElementTypes
     /// <summary>Bytes that <paramref name="count"/> elements occupy (packed types round up to whole bytes).</summary>
     public static long ByteLength(this TensorElementType type, long count) => checked(count * type.BitsPerElement() + 7) / 8;
 
-    /// <summary>Whether values of <typeparamref name="T"/> can view elements of <paramref name="type"/>: the natural
-    /// CLR type, or a same-sized stand-in for types .NET lacks (<see cref="ushort"/> for bfloat16, <see cref="byte"/> for float8).</summary>
+    /// <summary>Whether values of <typeparamref name="T"/> can view elements of <paramref name="type"/>: its CLR type, or for
+    /// types .NET lacks the unsigned integer of their size (bfloat16 as ushort; float8 and packed 4/2-bit types as byte).</summary>
     public static bool CanView<T>(this TensorElementType type) where T : unmanaged
     {
-        var natural = Of<T>();
-        if (natural == type) return true;
-        var bits = type.BitsPerElement();
-        var hasNatural = type is not (TensorElementType.BFloat16 or TensorElementType.Float8E4M3FN or TensorElementType.Float8E4M3FNUZ
+        if (Of<T>() == type) return true;
+        var lacksClrType = type is TensorElementType.BFloat16 or TensorElementType.Float8E4M3FN or TensorElementType.Float8E4M3FNUZ
             or TensorElementType.Float8E5M2 or TensorElementType.Float8E5M2FNUZ or TensorElementType.Float8E8M0
-            or TensorElementType.Complex64 or TensorElementType.Complex128);
-        return !hasNatural && bits >= 8 && bits == System.Runtime.CompilerServices.Unsafe.SizeOf<T>() * 8;
+            or TensorElementType.UInt4 or TensorElementType.Int4 or TensorElementType.Float4E2M1 or TensorElementType.UInt2
+            or TensorElementType.Int2 or TensorElementType.Complex64;
+        var standIn = type.BitsPerElement() switch { <= 8 => typeof(byte), 16 => typeof(ushort), 32 => typeof(uint), _ => typeof(ulong) };
+        return lacksClrType && typeof(T) == standIn;
     }
 }

@@ -11,14 +11,15 @@ internal static unsafe class OrtLibrary
     /// <summary>
     /// The library to load, in the order DESIGN.md gives: an explicit path, then <c>ANALYSIS_ORT_LIB</c>,
     /// then the copy next to this assembly. A folder means the library inside it.
+    /// <paramref name="environmentValue"/> is the value of <c>ANALYSIS_ORT_LIB</c> (passed in so tests need not set it).
     /// </summary>
-    public static string Resolve(string? explicitPath)
+    public static string Resolve(string? explicitPath, string? environmentValue)
     {
         var chosen = explicitPath;
         var source = "the explicit library path";
         if (string.IsNullOrEmpty(chosen))
         {
-            chosen = Environment.GetEnvironmentVariable(OrtEnvironment.LibraryVariable);
+            chosen = environmentValue;
             source = $"the environment variable {OrtEnvironment.LibraryVariable}";
         }
         if (string.IsNullOrEmpty(chosen))
