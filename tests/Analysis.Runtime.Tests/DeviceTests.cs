@@ -1,0 +1,68 @@
+namespace Analysis.Runtime.Tests;
+
+/// <summary>Device requests; no GPU exists here, so CUDA's failure mode and auto's fallback are what is tested.</summary>
+public class DeviceTests
+{
+    [Theory]
+    [InlineData("cpu", DeviceKind.Cpu, 0, "cpu")]
+    [InlineData("CPU", DeviceKind.Cpu, 0, "cpu")]
+    [InlineData("cuda", DeviceKind.Cuda, 0, "cuda:0")]
+    [InlineData(" cuda:3 ", DeviceKind.Cuda, 3, "cuda:3")]
+    [InlineData("auto", DeviceKind.Auto, 0, "auto")]
+    public void Parses_what_users_write(string text, DeviceKind kind, int index, string canonical)
+    {
+        var device = Device.Parse(text);
+        Assert.Equal(new Device(kind, index), device);
+        Assert.Equal(canonical, device.ToString());
+    }
+
+    [Theory]
+    [InlineData("gpu")]
+    [InlineData("cuda:")]
+    [InlineData("cuda:-1")]
+    [InlineData("cuda:x")]
+    [InlineData("")]
+    public void Rejects_anything_else_with_the_accepted_forms(string text)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Device.Parse(text));
+        Assert.Contains("cpu, cuda, cuda:N", e.Message);
+    }
+
+    [Fact]
+    public void Cuda_with_the_CPU_library_fails_naming_the_variable_and_the_GPU_build()
+    {
+        var options = new SessionOptions { Device = Device.Cuda(0) };
+        var e = Assert.Throws<DeviceUnavailableException>(() => InferenceSession.Open(TestData.NodeModel("test_add"), options));
+        Assert.Contains(OrtEnvironment.LibraryVariable, e.Message);
+        Assert.Contains("GPU build", e.Message);
+        Assert.IsAssignableFrom<ArgumentException>(e); // the CLI maps it to exit code 2
+    }
+
+    [Fact]
+    public void The_CUDA_provider_options_path_reaches_ORT_and_reports_its_error()
+    {
+        // The npm library lists CUDAExecutionProvider but ships no libonnxruntime_providers_cuda.so: ORT itself must refuse.
+        using var options = Native.NativeSessionOptions.Create(SessionOptions.Default, Device.Cpu);
+        var e = Assert.Throws<DeviceUnavailableException>(() => Native.NativeSessionOptions.AppendCuda(options.Pointer, 1));
+        Assert.Contains("cuda:1", e.Message);
+        var ort = Assert.IsAssignableFrom<IOrtError>(e.InnerException);
+        Assert.NotEqual(OrtErrorCode.Ok, ort.Code);
+        Assert.False(string.IsNullOrWhiteSpace(ort.OrtMessage));
+    }
+
+    [Fact]
+    public void Auto_falls_back_to_CPU_with_a_note_and_still_runs()
+    {
+        using var session = InferenceSession.Open(TestData.NodeModel("test_add"), new SessionOptions { Device = Device.Auto });
+        Assert.Equal(Device.Cpu, session.Device);
+        Assert.NotNull(session.DeviceNote);
+        Assert.Contains("CUDA", session.DeviceNote);
+        Assert.Contains("running on CPU", session.DeviceNote);
+        using var r = session.Run(new Dictionary<string, Tensor>
+        {
+            ["x"] = Tensor.Create(Enumerable.Repeat(1f, 60).ToArray(), 3, 4, 5),
+            ["y"] = Tensor.Create(Enumerable.Repeat(2f, 60).ToArray(), 3, 4, 5),
+        });
+        Assert.All(r[0].ToArray<float>(), v => Assert.Equal(3f, v));
+    }
+}
