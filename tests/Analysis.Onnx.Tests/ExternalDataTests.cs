@@ -54,7 +54,7 @@ print([o.name for o in m.graph.output])
         DebianPython.Run(WriteModel, tmp.Path);
         var before = File.GetLastWriteTimeUtc(tmp["weights.bin"]);
         var model = OnnxModel.Load(tmp["model.onnx"]);
-        model.Graph.Output.Add(new Proto.ValueInfoProto { Name = "h", Type = new Proto.TypeProto { TensorType = new Proto.TypeProto.Types.Tensor { ElemType = 1 } } });
+        model.Graph.Output.Add(new Proto.ValueInfoProto { Name = "h", Type = new Proto.TypeProto { TensorType = new Proto.TypeProto.Types.Tensor { ElemType = 1, Shape = new Proto.TensorShapeProto { Dim = { new Proto.TensorShapeProto.Types.Dimension { DimParam = "n" }, new Proto.TensorShapeProto.Types.Dimension { DimValue = 32 } } } } } });
 
         var report = model.Save(tmp["edited.onnx"]);
 
