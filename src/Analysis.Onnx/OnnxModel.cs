@@ -8,7 +8,7 @@ namespace Analysis.Onnx;
 /// Loading never reads external weights unless asked (<see cref="ReadTensorData(string)"/>, <see cref="InlineExternalData"/>);
 /// edits change <see cref="Proto"/> in place (use <see cref="Clone"/> to keep the original).
 /// </summary>
-public sealed class OnnxModel
+public sealed partial class OnnxModel
 {
     private const long MaxProtobufBytes = int.MaxValue;
 
