@@ -22,6 +22,7 @@ import torch.nn as nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 import llama2c_tokenizer as tok  # noqa: E402
+from masks import causal_padding_bias  # noqa: E402
 
 PROMPT = "Once upon a time"
 
@@ -90,17 +91,6 @@ def repeat_kv(x, n_rep):
         return x
     b, kv, t, d = x.shape
     return x[:, :, None, :, :].expand(b, kv, n_rep, t, d).reshape(b, kv * n_rep, t, d)
-
-
-def causal_padding_bias(attention_mask, dtype):
-    """Additive mask [B, 1, T, T]: 0 where query q may see key k (k <= q and k not padding), else the dtype's minimum."""
-    t = attention_mask.shape[1]
-    pos = torch.arange(t, device=attention_mask.device)
-    causal = pos[None, :] <= pos[:, None]
-    allowed = causal[None, None, :, :] & attention_mask[:, None, None, :].bool()
-    zero = torch.zeros((), dtype=dtype)
-    neg = torch.tensor(torch.finfo(dtype).min, dtype=dtype)
-    return torch.where(allowed, zero, neg)
 
 
 class Attention(nn.Module):
