@@ -338,7 +338,7 @@ def main():
                            tolerance={"abs": 1e-4, "rel": 1e-3},
                            extra={"generation": {
                                "method": "greedy argmax, full recomputation, stop at <s> or </s>",
-                               "prompt": PROMPT, "prompt_ids": prompt_ids, "max_new_tokens": a.steps,
+                               "prompt": PROMPT, "prompt_ids": prompt_ids, "max_new_tokens": a.steps, "stop_ids": [1, 2],
                                "new_ids": gen, "text": text}})
 
     common.write_json(os.path.join(out, "config.json"), {
