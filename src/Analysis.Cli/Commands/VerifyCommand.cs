@@ -35,6 +35,7 @@ public static class VerifyCommand
                 tolerance = new Tolerance(a ?? stored.Absolute, r ?? stored.Relative);
             }
             var report = ModelVerifier.Verify(parse.GetValue(model)!, parse.GetValue(reference), tolerance, options, !parse.GetValue(noGeneration));
+            if (report.DeviceNote is { } note) parse.InvocationConfiguration.Error.WriteLine($"analysis: note: {note}");
             Print(report, output);
             return report.Passed ? ExitCodes.Ok : ExitCodes.Failure;
         }));

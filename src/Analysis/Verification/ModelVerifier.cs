@@ -42,7 +42,7 @@ public static class ModelVerifier
             while (prefix < actual.Length && prefix < g.NewIds.Length && actual[prefix] == g.NewIds[prefix]) prefix++;
             generation = new GenerationResult(g.NewIds, actual, prefix);
         }
-        return new VerificationReport(modelPath, referencePath, session.Device.ToString(), tolerance, cases, generation);
+        return new VerificationReport(modelPath, referencePath, session.Device.ToString(), session.DeviceNote, tolerance, cases, generation);
     }
 
     /// <summary>A model.onnx path, or the model.onnx inside a folder.</summary>

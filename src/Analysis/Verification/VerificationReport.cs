@@ -4,10 +4,11 @@ namespace Analysis.Verification;
 /// <param name="ModelPath">The model file that ran.</param>
 /// <param name="ReferencePath">The reference.json it was compared with.</param>
 /// <param name="Device">The device the runtime used.</param>
+/// <param name="DeviceNote">Why <c>auto</c> fell back to CPU, or null.</param>
 /// <param name="Tolerance">The tolerance applied.</param>
 /// <param name="Cases">One result per reference case.</param>
 /// <param name="Generation">The greedy generation check, or null when the reference has none or it was skipped.</param>
-public sealed record VerificationReport(string ModelPath, string ReferencePath, string Device, Tolerance Tolerance,
+public sealed record VerificationReport(string ModelPath, string ReferencePath, string Device, string? DeviceNote, Tolerance Tolerance,
     IReadOnlyList<CaseResult> Cases, GenerationResult? Generation)
 {
     /// <summary>Whether every case is within tolerance and the generation (if any) is identical.</summary>
