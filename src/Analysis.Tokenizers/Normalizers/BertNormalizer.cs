@@ -21,7 +21,7 @@ internal sealed class BertNormalizer(bool cleanText, bool chineseChars, bool? st
         if (_stripAccents)
         {
             Span<char> one = stackalloc char[2];
-            var decomposed = one[..rune.EncodeToUtf16(one)].ToString().Normalize(NormalizationForm.FormD);
+            var decomposed = UnicodeNormalization.Normalize(one[..rune.EncodeToUtf16(one)], NormalizationForm.FormD);
             foreach (var r in decomposed.EnumerateRunes())
             {
                 if (Rune.GetUnicodeCategory(r) == UnicodeCategory.NonSpacingMark) continue;
@@ -35,8 +35,9 @@ internal sealed class BertNormalizer(bool cleanText, bool chineseChars, bool? st
 
     internal static bool IsWhitespace(Rune r) => r.Value is '\t' or '\n' or '\r' || Rune.IsWhiteSpace(r);
 
+    // The reference's "other" categories: Cc, Cf, Cs, Co (unassigned code points are kept).
     private static bool IsControl(Rune r) => r.Value is not ('\t' or '\n' or '\r') && Rune.GetUnicodeCategory(r) is UnicodeCategory.Control
-        or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
+        or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse;
 
     private static bool IsChinese(int c) => c is (>= 0x4E00 and <= 0x9FFF) or (>= 0x3400 and <= 0x4DBF) or (>= 0x20000 and <= 0x2A6DF)
         or (>= 0x2A700 and <= 0x2B73F) or (>= 0x2B740 and <= 0x2B81F) or (>= 0x2B920 and <= 0x2CEAF) or (>= 0xF900 and <= 0xFAFF) or (>= 0x2F800 and <= 0x2FA1F);

@@ -34,35 +34,65 @@ internal sealed class Precompiled : Normalizer
     public override AlignedText Normalize(Piece input)
     {
         var text = input.Source.Text.Substring(input.Start, input.Length);
-        var builder = new AlignedBuilder(input.Length + 8);
+        var changes = new List<(Rune Char, int Change)>(text.Length + 4);
+        var modified = false;
         Span<byte> utf8 = stackalloc byte[64];
+        Span<char> one = stackalloc char[2];
         var graphemes = StringInfo.GetTextElementEnumerator(text);
         while (graphemes.MoveNext())
         {
-            var start = graphemes.ElementIndex;
-            var grapheme = text.AsSpan(start, ((string)graphemes.Current).Length);
-            if (Encoding.UTF8.GetByteCount(grapheme) < 6)
+            var grapheme = ((string)graphemes.Current).AsSpan();
+            if (Encoding.UTF8.GetByteCount(grapheme) < 6 && Transform(utf8[..Encoding.UTF8.GetBytes(grapheme, utf8)]) is { } whole)
             {
-                var n = Encoding.UTF8.GetBytes(grapheme, utf8);
-                if (Transform(utf8[..n]) is { } whole)
-                {
-                    var span = input.Source.Original(input.Start + start, input.Start + start + grapheme.Length);
-                    builder.Append(whole, span.Start, span.End);
-                    continue;
-                }
+                Replace(changes, grapheme, whole);
+                modified = true;
+                continue;
             }
-            for (var i = 0; i < grapheme.Length;)
+            foreach (var rune in grapheme.EnumerateRunes())
             {
-                var used = i + 1 < grapheme.Length && char.IsSurrogatePair(grapheme[i], grapheme[i + 1]) ? 2 : 1;
-                var n = Encoding.UTF8.GetBytes(grapheme.Slice(i, used), utf8);
-                if (Transform(utf8[..n]) is { } part)
-                {
-                    var span = input.Source.Original(input.Start + start + i, input.Start + start + i + used);
-                    builder.Append(part, span.Start, span.End);
-                }
-                else builder.Append(input, start + i, start + i + used);
-                i += used;
+                var part = one[..rune.EncodeToUtf16(one)];
+                if (Transform(utf8[..Encoding.UTF8.GetBytes(part, utf8)]) is { } replaced) { Replace(changes, part, replaced); modified = true; }
+                else changes.Add((rune, 0));
             }
+        }
+        return modified ? Apply(input, changes) : input.Detach();
+    }
+
+    // The reference's bookkeeping: same-length replacements change nothing; extra characters are insertions
+    // (they share the previous character's span); fewer characters fold the removal into the last entry.
+    private static void Replace(List<(Rune Char, int Change)> changes, ReadOnlySpan<char> old, string replacement)
+    {
+        var oldCount = 0;
+        foreach (var _ in old.EnumerateRunes()) oldCount++;
+        var first = changes.Count;
+        foreach (var r in replacement.EnumerateRunes()) changes.Add((r, 0));
+        var diff = changes.Count - first - oldCount;
+        if (diff > 0) for (var i = changes.Count - diff; i < changes.Count; i++) changes[i] = (changes[i].Char, 1);
+        else if (diff < 0 && changes.Count > 0) changes[^1] = (changes[^1].Char, changes[^1].Change + diff);
+    }
+
+    // NormalizedString::transform: change 0 consumes one original character, change -k also drops k more,
+    // change 1 inserts a character aligned like the last consumed one.
+    private static AlignedText Apply(Piece input, List<(Rune Char, int Change)> changes)
+    {
+        var builder = new AlignedBuilder(input.Length + 8);
+        var text = input.Source.Text;
+        var end = input.Start + input.Length;
+        var cursor = input.Start;
+        var previous = new TokenOffset(input.Length == 0 ? 0 : input.Source.Starts[input.Start], input.Length == 0 ? 0 : input.Source.Starts[input.Start]);
+        TokenOffset Consume()
+        {
+            if (cursor >= end) return previous;
+            var used = cursor + 1 < end && char.IsSurrogatePair(text[cursor], text[cursor + 1]) ? 2 : 1;
+            var k = cursor;
+            cursor += used;
+            return previous = new TokenOffset(input.Source.Starts[k], input.Source.Ends[k + used - 1]);
+        }
+        foreach (var (c, change) in changes)
+        {
+            var span = change > 0 ? previous : Consume();
+            for (var i = 0; i < -change; i++) Consume();
+            AppendRune(builder, c, span.Start, span.End);
         }
         return builder.Build();
     }

@@ -20,7 +20,7 @@ internal sealed class UnicodeForm(NormalizationForm form) : Normalizer
             if (chunk.ContainsAnyExceptInRange('\0', '\u009F'))
             {
                 var original = chunk.ToString();
-                normalized = original.Normalize(form);
+                normalized = UnicodeNormalization.Normalize(original, form);
                 if (normalized == original) normalized = null;
             }
             if (normalized is null) builder.Append(input, i, end);

@@ -1,18 +1,18 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Analysis.Tokenizers.Text;
 
 /// <summary>
 /// A tokenizer.json regex (Oniguruma syntax) compiled for .NET. Oniguruma matches code points, .NET matches UTF-16
-/// units, so before matching, each supplementary letter or number is replaced by two BMP stand-ins of the same
-/// category (<c>\p{L}</c>, <c>\p{N}</c> then see a letter/number run of the same extent); indices are unchanged.
+/// units, so text with surrogate pairs is matched through a stand-in string with one BMP character of the same
+/// Unicode category per code point (\p{L}, \p{N}, \s and negated classes then see what Oniguruma sees), and match
+/// positions are mapped back.
 /// </summary>
 internal sealed class PatternRegex
 {
-    private const char LetterStandIn = '\u4E00', NumberStandIn = '\u0660';
+    private static readonly char[] StandIns = BuildStandIns();
     private readonly Regex _regex;
 
     public PatternRegex(string pattern) => _regex = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
@@ -22,28 +22,39 @@ internal sealed class PatternRegex
     /// <summary>Appends the non-empty matches of <paramref name="text"/> as (start, end) pairs.</summary>
     public void Matches(ReadOnlySpan<char> text, List<(int Start, int End)> output)
     {
-        char[]? rented = null;
-        if (text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
+        if (text.IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
         {
-            rented = ArrayPool<char>.Shared.Rent(text.Length);
-            text.CopyTo(rented);
-            for (var i = 0; i + 1 < text.Length; i++)
-            {
-                if (!char.IsSurrogatePair(text[i], text[i + 1])) continue;
-                var category = CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(text[i], text[i + 1]));
-                var standIn = category switch
-                {
-                    <= UnicodeCategory.OtherLetter => LetterStandIn,
-                    UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => NumberStandIn,
-                    _ => '\0',
-                };
-                if (standIn != '\0') rented[i] = rented[i + 1] = standIn;
-                i++;
-            }
-            text = rented.AsSpan(0, text.Length);
+            foreach (var m in _regex.EnumerateMatches(text))
+                if (m.Length > 0) output.Add((m.Index, m.Index + m.Length));
+            return;
         }
-        foreach (var m in _regex.EnumerateMatches(text))
-            if (m.Length > 0) output.Add((m.Index, m.Index + m.Length));
-        if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        var proxy = ArrayPool<char>.Shared.Rent(text.Length);
+        var map = ArrayPool<int>.Shared.Rent(text.Length + 1);
+        var n = 0;
+        for (var i = 0; i < text.Length; n++)
+        {
+            map[n] = i;
+            if (i + 1 < text.Length && char.IsSurrogatePair(text[i], text[i + 1]))
+            {
+                proxy[n] = StandIns[(int)CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(text[i], text[i + 1]))];
+                i += 2;
+            }
+            else proxy[n] = text[i++];
+        }
+        map[n] = text.Length;
+        foreach (var m in _regex.EnumerateMatches(proxy.AsSpan(0, n)))
+            if (m.Length > 0) output.Add((map[m.Index], map[m.Index + m.Length]));
+        ArrayPool<char>.Shared.Return(proxy);
+        ArrayPool<int>.Shared.Return(map);
+    }
+
+    // One BMP character per Unicode category, chosen outside ASCII so pattern literals never collide with it.
+    private static char[] BuildStandIns()
+    {
+        var table = new char[32];
+        for (var c = 0xFFFF; c >= 0x100; c--)
+            if (c is < 0xD800 or > 0xDFFF) table[(int)CharUnicodeInfo.GetUnicodeCategory((char)c)] = (char)c;
+        table[(int)UnicodeCategory.Surrogate] = '\uFFFD';
+        return table;
     }
 }
