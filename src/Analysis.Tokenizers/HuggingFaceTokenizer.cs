@@ -1,0 +1,207 @@
+using System.Text.Json;
+using Analysis.Tokenizers.Decoders;
+using Analysis.Tokenizers.Json;
+using Analysis.Tokenizers.Models;
+using Analysis.Tokenizers.Normalizers;
+using Analysis.Tokenizers.PostProcessors;
+using Analysis.Tokenizers.PreTokenizers;
+using Analysis.Tokenizers.Text;
+
+namespace Analysis.Tokenizers;
+
+/// <summary>
+/// A Hugging Face <c>tokenizer.json</c> pipeline: added tokens → normalizer → pre-tokenizer → model → post-processor,
+/// with every token's offsets mapped back to the caller's original string. Decoding runs the file's decoder.
+/// </summary>
+public sealed class HuggingFaceTokenizer : Tokenizer
+{
+    private readonly AddedVocabulary _added;
+    private readonly Normalizer? _normalizer;
+    private readonly PreTokenizer? _preTokenizer;
+    private readonly TokenModel _model;
+    private readonly PostProcessor? _postProcessor;
+    private readonly Decoder? _decoder;
+    private readonly int? _bos, _eos, _pad;
+
+    private HuggingFaceTokenizer(ConfigNode root, JsonElement? config)
+    {
+        _added = new AddedVocabulary(root.Optional("added_tokens"));
+        _model = TokenModel.Create(root.Required("model"));
+        _normalizer = root.Optional("normalizer") is { } n ? Normalizer.Create(n) : null;
+        _preTokenizer = root.Optional("pre_tokenizer") is { } p ? PreTokenizer.Create(p) : null;
+        _postProcessor = root.Optional("post_processor") is { } pp ? PostProcessor.Create(pp, t => TokenToId(t)) : null;
+        _decoder = root.Optional("decoder") is { } d ? Decoder.Create(d) : null;
+
+        var (before, after) = _postProcessor?.Wrapping ?? ([], []);
+        _bos = ConfigTokenId(config, "bos_token") ?? (before.Length == 1 ? before[0] : null);
+        _eos = ConfigTokenId(config, "eos_token") ?? (after.Length == 1 ? after[0] : null);
+        _pad = ConfigTokenId(config, "pad_token") ?? (root.Optional("padding")?.OptionalInt("pad_id"));
+        var addsBos = _bos is { } b && before.Contains(b);
+        var addsEos = _eos is { } e && after.Contains(e);
+        // tokenizer_config.json's add_bos_token / add_eos_token win over the post-processor, as transformers' Llama tokenizers rebuild it.
+        var wantBos = ConfigBool(config, "add_bos_token") ?? addsBos;
+        var wantEos = ConfigBool(config, "add_eos_token") ?? addsEos;
+        if ((wantBos != addsBos && _bos is not null) || (wantEos != addsEos && _eos is not null))
+        {
+            _postProcessor = new ConfiguredSpecials(wantBos ? Special(_bos) : null, wantEos ? Special(_eos) : null);
+            addsBos = wantBos;
+            addsEos = wantEos;
+        }
+        AddsBos = addsBos;
+        AddsEos = addsEos;
+        VocabSize = Math.Max(_model.VocabSize, _added.MaxId + 1);
+    }
+
+    private (string, int)? Special(int? id) => id is { } i ? (IdToToken(i) ?? "", i) : null;
+
+    /// <summary>Loads a tokenizer.json and, when present beside it, tokenizer_config.json.</summary>
+    public static new HuggingFaceTokenizer Load(string path)
+    {
+        if (Directory.Exists(path)) path = Path.Combine(path, "tokenizer.json");
+        var file = Path.GetFileName(path);
+        using var document = Parse(path);
+        var configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "tokenizer_config.json");
+        using var config = File.Exists(configPath) ? Parse(configPath) : null;
+        var root = new ConfigNode(document.RootElement, "$", file, "tokenizer");
+        if (root.Element.ValueKind != JsonValueKind.Object) throw root.Error("the file must hold a JSON object");
+        return new HuggingFaceTokenizer(root, config?.RootElement);
+    }
+
+    private static JsonDocument Parse(string path)
+    {
+        try { return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 256 }); }
+        catch (JsonException e)
+        {
+            throw TokenizerFormatError.Create(Path.GetFileName(path), "json", e.Path ?? "$",
+                $"broken JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1} ({e.Message.Split('.')[0]}); re-export or repair the file", e);
+        }
+    }
+
+    private int? ConfigTokenId(JsonElement? config, string name)
+    {
+        if (config is not { ValueKind: JsonValueKind.Object } c || !c.TryGetProperty(name, out var v)) return null;
+        var content = v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Object when v.TryGetProperty("content", out var s) && s.ValueKind == JsonValueKind.String => s.GetString(),
+            _ => null,
+        };
+        return content is null ? null : TokenToId(content);
+    }
+
+    private static bool? ConfigBool(JsonElement? config, string name) =>
+        config is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? v.GetBoolean() : null;
+
+    /// <inheritdoc/>
+    public override int VocabSize { get; }
+    /// <inheritdoc/>
+    public override int? BosId => _bos;
+    /// <inheritdoc/>
+    public override int? EosId => _eos;
+    /// <inheritdoc/>
+    public override int? PadId => _pad;
+    /// <inheritdoc/>
+    public override bool AddsBos { get; }
+    /// <inheritdoc/>
+    public override bool AddsEos { get; }
+
+    /// <inheritdoc/>
+    public override EncodedText Encode(string text, bool addSpecialTokens, int maxLength, Side truncation)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var source = AlignedText.Identity(WellFormed(text), 0, text.Length);
+        var tokens = new List<PipelineToken>(text.Length / 3 + 4);
+        var segments = new List<(Piece Piece, int Id)>();
+        _added.Split(source.All, normalizedPass: false, segments);
+        var normalizedSegments = new List<(Piece Piece, int Id)>();
+        var pieces = new List<Piece>();
+        var modelTokens = new List<ModelToken>();
+        foreach (var (raw, rawId) in segments)
+        {
+            if (rawId >= 0) { AddAdded(tokens, raw, rawId); continue; }
+            normalizedSegments.Clear();
+            var normalized = _normalizer is null ? raw : _normalizer.Normalize(raw).All;
+            _added.Split(normalized, normalizedPass: true, normalizedSegments);
+            foreach (var (segment, id) in normalizedSegments)
+            {
+                if (id >= 0) { AddAdded(tokens, segment, id); continue; }
+                pieces.Clear();
+                pieces.Add(segment);
+                _preTokenizer?.Apply(pieces);
+                foreach (var piece in pieces)
+                {
+                    modelTokens.Clear();
+                    _model.Tokenize(piece.Chars, modelTokens);
+                    foreach (var t in modelTokens)
+                        tokens.Add(new PipelineToken(t.Id, IdToToken(t.Id) ?? "", piece.Source.Original(piece.Start + t.Start, piece.Start + t.End), false));
+                }
+            }
+        }
+        var room = Math.Max(0, maxLength - (addSpecialTokens ? _postProcessor?.AddedTokens ?? 0 : 0));
+        if (tokens.Count > room)
+        {
+            if (truncation == Side.Left) tokens.RemoveRange(0, tokens.Count - room);
+            else tokens.RemoveRange(room, tokens.Count - room);
+        }
+        _postProcessor?.Process(tokens, addSpecialTokens);
+        if (tokens.Count > maxLength) tokens.RemoveRange(maxLength, tokens.Count - maxLength);
+        var ids = new int[tokens.Count];
+        var offsets = new TokenOffset[tokens.Count];
+        var mask = new bool[tokens.Count];
+        for (var i = 0; i < tokens.Count; i++) (ids[i], offsets[i], mask[i]) = (tokens[i].Id, tokens[i].Offset, tokens[i].Special);
+        return new EncodedText(ids, offsets, mask);
+    }
+
+    private void AddAdded(List<PipelineToken> tokens, Piece piece, int id) =>
+        tokens.Add(new PipelineToken(id, IdToToken(id) ?? "", piece.Source.Original(piece.Start, piece.Start + piece.Length), false));
+
+    /// <summary>Lone surrogates become U+FFFD (same length, so offsets still index the caller's string), as the reference's UTF-8 conversion does.</summary>
+    private static string WellFormed(string text)
+    {
+        var i = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (i < 0) return text;
+        var chars = text.ToCharArray();
+        for (; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(chars[i])) chars[i] = '\uFFFD';
+        }
+        return new string(chars);
+    }
+
+    /// <inheritdoc/>
+    public override string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = false)
+    {
+        var tokens = new List<string>(ids.Length);
+        foreach (var id in ids)
+        {
+            var added = _added.ById(id);
+            if (added is { Special: true } && skipSpecialTokens) continue;
+            var token = added?.Content ?? _model.IdToToken(id);
+            if (token is null) throw new ArgumentOutOfRangeException(nameof(ids), $"Token id {id} is not in this tokenizer's vocabulary of {VocabSize}.");
+            tokens.Add(token);
+        }
+        return _decoder is null ? string.Join(' ', tokens) : string.Concat(_decoder.Decode(tokens));
+    }
+
+    /// <inheritdoc/>
+    public override string? IdToToken(int id) => _added.ById(id)?.Content ?? _model.IdToToken(id);
+
+    /// <inheritdoc/>
+    public override int? TokenToId(string token) => _added.ByContent(token)?.Id ?? _model.TokenToId(token);
+}
+
+/// <summary>BOS/EOS as tokenizer_config.json's add_bos_token/add_eos_token ask, replacing the file's post-processor.</summary>
+internal sealed class ConfiguredSpecials((string Token, int Id)? bos, (string Token, int Id)? eos) : PostProcessor
+{
+    public override int AddedTokens => (bos is null ? 0 : 1) + (eos is null ? 0 : 1);
+    public override (int[] Before, int[] After) Wrapping => (bos is { } b ? [b.Id] : [], eos is { } e ? [e.Id] : []);
+
+    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens)
+    {
+        if (!addSpecialTokens) return;
+        if (bos is { } b) tokens.Insert(0, new PipelineToken(b.Id, b.Token, default, true));
+        if (eos is { } e) tokens.Add(new PipelineToken(e.Id, e.Token, default, true));
+    }
+}
