@@ -1,0 +1,158 @@
+using Analysis.Numerics;
+
+namespace Analysis.Probing;
+
+/// <summary>Settings of a multinomial logistic-regression probe (sklearn's LogisticRegression vocabulary).</summary>
+public sealed record LogisticRegressionOptions
+{
+    /// <summary>Inverse L2 strength: minimizes Σ wᵢ·logloss + ½/C·‖W‖² (intercept unpenalized), as sklearn.</summary>
+    public double C { get; init; } = 1.0;
+
+    /// <summary>sklearn's class_weight='balanced': weight n / (classes · count(class)).</summary>
+    public bool BalancedClassWeights { get; init; }
+
+    /// <summary>Standardize features (train mean / std) before fitting; folded into the returned weights.</summary>
+    public bool Standardize { get; init; }
+
+    /// <summary>L-BFGS iteration limit.</summary>
+    public int MaxIterations { get; init; } = 1000;
+
+    /// <summary>Stop when max |∇f| of the per-sample-mean objective falls below this.</summary>
+    public double Tolerance { get; init; } = 1e-6;
+}
+
+/// <summary>Fits multinomial logistic regression with L2 by L-BFGS; the objective's pass over X is fused (logits, softmax, gradient).</summary>
+public static class LogisticRegression
+{
+    private const int BlockRows = 256;
+
+    /// <summary>Fits a probe; labels are class ids 0..classes.Length−1.</summary>
+    public static LinearClassifier Fit(Matrix x, ReadOnlySpan<int> labels, string[] classes, LogisticRegressionOptions? options = null)
+    {
+        options ??= new();
+        var (n, d, k) = (x.Rows, x.Columns, classes.Length);
+        if (labels.Length != n) throw new ArgumentException($"There are {labels.Length} labels for {n} rows; give one label per row.");
+        if (k < 2) throw new ArgumentException("A classification probe needs at least two classes; the label column has only one value.");
+        if (options.C <= 0) throw new ArgumentException($"C must be positive (got {options.C}).");
+        var y = labels.ToArray();
+        var counts = new int[k];
+        foreach (var c in y)
+        {
+            if ((uint)c >= (uint)k) throw new ArgumentException($"Label id {c} is outside 0..{k - 1}.");
+            counts[c]++;
+        }
+        var classWeight = new double[k];
+        for (var c = 0; c < k; c++) classWeight[c] = options.BalancedClassWeights && counts[c] > 0 ? (double)n / (k * counts[c]) : 1.0;
+
+        var (mean, scale) = options.Standardize ? Standardization(x) : (new double[d], Enumerable.Repeat(1.0, d).ToArray());
+        var totalWeight = 0.0;
+        foreach (var c in y) totalWeight += classWeight[c];
+
+        var objective = new Objective((theta, grad) => Evaluate(x, y, k, classWeight, totalWeight, options.C, mean, scale, theta, grad));
+        var solver = new Lbfgs { MaxIterations = options.MaxIterations, GradientTolerance = options.Tolerance };
+        var result = solver.Minimize(objective, new double[k * d + k]);
+        var (w, b) = Effective(result.Solution, k, d, mean, scale);
+        return new LinearClassifier { Classes = classes, Dimension = d, Weights = w, Bias = b };
+    }
+
+    private static (double[] Mean, double[] Scale) Standardization(Matrix x)
+    {
+        var mean = new double[x.Columns];
+        var sq = new double[x.Columns];
+        for (var i = 0; i < x.Rows; i++)
+        {
+            var row = x.Row(i);
+            for (var j = 0; j < row.Length; j++) mean[j] += row[j];
+        }
+        for (var j = 0; j < mean.Length; j++) mean[j] /= x.Rows;
+        for (var i = 0; i < x.Rows; i++)
+        {
+            var row = x.Row(i);
+            for (var j = 0; j < row.Length; j++) { var v = row[j] - mean[j]; sq[j] += v * v; }
+        }
+        // Constant features keep scale 1, as sklearn's StandardScaler does.
+        var scale = sq.Select(s => Math.Sqrt(s / x.Rows) is var sd && sd > 0 ? sd : 1.0).ToArray();
+        return (mean, scale);
+    }
+
+    // θ = (Wz [k×d], b [k]) act on standardized z = (x−μ)/σ; raw-space weights are Wz/σ and b − Wz·(μ/σ).
+    private static (float[] W, float[] B) Effective(ReadOnlySpan<double> theta, int k, int d, double[] mean, double[] scale)
+    {
+        var w = new float[k * d];
+        var b = new float[k];
+        for (var c = 0; c < k; c++)
+        {
+            var bias = theta[k * d + c];
+            for (var j = 0; j < d; j++)
+            {
+                var wj = theta[c * d + j] / scale[j];
+                w[c * d + j] = (float)wj;
+                bias -= wj * mean[j];
+            }
+            b[c] = (float)bias;
+        }
+        return (w, b);
+    }
+
+    private static double Evaluate(Matrix x, int[] y, int k, double[] classWeight, double totalWeight, double cReg,
+        double[] mean, double[] scale, ReadOnlySpan<double> theta, Span<double> grad)
+    {
+        var d = x.Columns;
+        var (w, b) = Effective(theta, k, d, mean, scale);
+        var gradRaw = new double[k * d];
+        var residualSum = new double[k];
+        var loss = 0.0;
+        var gate = new object();
+        Parallel.For(0, (x.Rows + BlockRows - 1) / BlockRows,
+            () => (G: new double[k * d], R: new double[k], Loss: new double[1], Block: new float[k * d], Z: new float[k]),
+            (blk, _, local) =>
+            {
+                Array.Clear(local.Block);
+                var end = Math.Min(x.Rows, (blk + 1) * BlockRows);
+                var z = local.Z;
+                for (var i = blk * BlockRows; i < end; i++)
+                {
+                    var row = x.Row(i);
+                    RowProducts.DotMany(row, w, z);
+                    var max = float.NegativeInfinity;
+                    for (var c = 0; c < k; c++) { z[c] += b[c]; max = Math.Max(max, z[c]); }
+                    var sum = 0.0;
+                    for (var c = 0; c < k; c++) sum += Math.Exp(z[c] - max);
+                    var sw = classWeight[y[i]];
+                    local.Loss[0] += sw * (Math.Log(sum) + max - z[y[i]]);
+                    for (var c = 0; c < k; c++)
+                    {
+                        var p = Math.Exp(z[c] - max) / sum;
+                        var r = sw * (p - (c == y[i] ? 1 : 0));
+                        z[c] = (float)r;
+                        local.R[c] += r;
+                    }
+                    RowProducts.AxpyMany(row, z, local.Block);
+                }
+                for (var j = 0; j < local.Block.Length; j++) local.G[j] += local.Block[j];
+                return local;
+            },
+            local =>
+            {
+                lock (gate)
+                {
+                    for (var j = 0; j < gradRaw.Length; j++) gradRaw[j] += local.G[j];
+                    for (var c = 0; c < k; c++) residualSum[c] += local.R[c];
+                    loss += local.Loss[0];
+                }
+            });
+        // Chain rule back to standardized parameters, plus the L2 term; everything divided by Σw.
+        var penalty = 0.0;
+        for (var c = 0; c < k; c++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                var t = theta[c * d + j];
+                penalty += t * t;
+                grad[c * d + j] = ((gradRaw[c * d + j] - residualSum[c] * mean[j]) / scale[j] + t / cReg) / totalWeight;
+            }
+            grad[k * d + c] = residualSum[c] / totalWeight;
+        }
+        return (loss + 0.5 / cReg * penalty) / totalWeight;
+    }
+}
