@@ -53,7 +53,7 @@ public sealed class GraphBuilder(int opset = 17, string name = "graph")
     /// <summary>Adds a node of an operator domain other than the default (e.g. "com.microsoft"), imported at version 1.</summary>
     public GraphBuilder Node(string opType, string domain, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
     {
-        foreach (var o in outputs) Define(o);
+        foreach (var o in outputs.Where(o => o.Length > 0)) Define(o); // "" marks an omitted optional output.
         var node = new NodeProto { OpType = opType, Domain = domain, Name = $"{opType}_{_graph.Node.Count}" };
         node.Input.Add(inputs);
         node.Output.Add(outputs);
