@@ -19,6 +19,7 @@ public static class CommandLine
         root.Options.Add(Verbose);
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(Commands.ParquetCommand.Create());
+        root.Subcommands.Add(Commands.ExtractCommand.Create());
         return root;
     }
 

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using Analysis.Cli.Rendering;
+using Analysis.Extraction;
+using Analysis.Extraction.Dataset;
+using Analysis.Extraction.Sources;
+using Analysis.Parquet;
+using Analysis.Runtime;
+
+namespace Analysis.Cli.Commands;
+
+/// <summary>`analysis extract`: text in, Parquet activation dataset out (resumable, shardable).</summary>
+public static class ExtractCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "The ONNX model file.", Required = true };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json, a folder holding one, or a llama2.c tokenizer.bin (default: tokenizer.json beside the model)." };
+        var data = new Option<string>("--data") { Description = "Input: .jsonl, .csv, .tsv, .txt (one example per line), .parquet, or a folder of .txt files.", Required = true };
+        var hooks = new Option<string[]>("--hooks") { Description = "Hook patterns over canonical names, e.g. 'blocks.*.hook_resid_post'.", AllowMultipleArgumentsPerToken = true };
+        var tensors = new Option<string[]>("--tensors") { Description = "Raw ONNX tensor names to extract as well.", AllowMultipleArgumentsPerToken = true };
+        var hookMap = new Option<string?>("--hook-map") { Description = "A JSON hook map overriding discovery (docs/onnx.md)." };
+        var textField = new Option<string>("--text-field") { Description = "The field holding the text.", DefaultValueFactory = _ => "text" };
+        var spanField = new Option<string?>("--span-field") { Description = "The field marking each example's span: [start, end] code point offsets, \"start:end\", or a substring." };
+        var labels = new Option<string[]?>("--labels") { Description = "The fields to pass through as label columns (default: all but the text and span).", AllowMultipleArgumentsPerToken = true };
+        var positions = new Option<string>("--positions") { Description = "all | first | last | span | mean-span.", DefaultValueFactory = _ => "all" };
+        var maxLength = new Option<int>("--max-length") { Description = "Tokens per example at most; longer examples are truncated (and counted).", DefaultValueFactory = _ => 512 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 16 };
+        var dtype = new Option<string>("--dtype") { Description = "float32 | float16: how activations are stored.", DefaultValueFactory = _ => "float32" };
+        var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:N].", DefaultValueFactory = _ => "auto" };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0: one per core).", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out", "-o") { Description = "The dataset directory to write (or resume).", Required = true };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a dataset extracted there with other settings." };
+        var shard = new Option<string?>("--shard") { Description = "i/N: extract only shard i of N (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)." };
+        var shardCount = new Option<int?>("--shard-count") { Description = "N for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or to override SLURM_ARRAY_TASK_COUNT." };
+        var perPart = new Option<int>("--examples-per-part") { Description = "Examples per part file: the unit of resuming and sharding.", DefaultValueFactory = _ => 1024 };
+        var compression = new Option<string>("--compression") { Description = "none | snappy | zstd | gzip.", DefaultValueFactory = _ => "snappy" };
+        var command = new Command("extract", "Run a model over a text dataset and write the chosen activations as a Parquet dataset (resumable: rerun the same command to continue).")
+        {
+            model, tokenizer, data, hooks, tensors, hookMap, textField, spanField, labels, positions, maxLength, batchSize, dtype,
+            device, threads, output, overwrite, shard, shardCount, perPart, compression,
+        };
+        command.SetAction(CommandErrors.Guard(parse =>
+        {
+            var modelPath = parse.GetValue(model)!;
+            var request = new ExtractionRequest
+            {
+                Model = modelPath,
+                Tokenizer = parse.GetValue(tokenizer) ?? DefaultTokenizer(modelPath),
+                Data = parse.GetValue(data)!,
+                Output = parse.GetValue(output)!,
+                Hooks = [.. parse.GetValue(hooks) ?? [], .. parse.GetValue(tensors) ?? []],
+                HookMap = parse.GetValue(hookMap),
+                Source = new SourceOptions(parse.GetValue(textField)!, parse.GetValue(spanField), parse.GetValue(labels)),
+                Positions = PositionModes.Parse(parse.GetValue(positions)!),
+                MaxLength = parse.GetValue(maxLength),
+                BatchSize = parse.GetValue(batchSize),
+                Float16 = parse.GetValue(dtype) switch
+                {
+                    "float32" => false,
+                    "float16" => true,
+                    var d => throw new UserInputException($"--dtype '{d}' is not float32 or float16."),
+                },
+                Device = Device.Parse(parse.GetValue(device)!),
+                Threads = parse.GetValue(threads),
+                Shard = ShardSpec.Resolve(parse.GetValue(shard), parse.GetValue(shardCount), Environment.GetEnvironmentVariable),
+                ExamplesPerPart = parse.GetValue(perPart),
+                Overwrite = parse.GetValue(overwrite),
+                Compression = ParseCompression(parse.GetValue(compression)!),
+                CommandLine = ["analysis", .. parse.Tokens.Select(t => t.Value)],
+            };
+            var summary = Extract(request, parse.InvocationConfiguration.Error);
+            PrintSummary(summary, request, parse.InvocationConfiguration.Output);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>Runs an extraction with a progress display on <paramref name="error"/>.</summary>
+    public static ExtractionSummary Extract(ExtractionRequest request, TextWriter error) =>
+        ProgressDisplay.Run("extract", error, report =>
+        {
+            var summary = ActivationExtractor.Run(request, new CallbackProgress<ExtractionProgress>(p =>
+            {
+                var seconds = Math.Max(p.Elapsed.TotalSeconds, 1e-3);
+                report(new ProgressDisplay.Snapshot(p.ExamplesDone, p.ExamplesTotal,
+                    string.Create(CultureInfo.InvariantCulture, $"examples, {p.Tokens / seconds:N0} tok/s, {p.BytesWritten / 1e6:N1} MB")));
+            }));
+            if (summary.DeviceNote is { } note) error.WriteLine($"analysis: note: {note}");
+            return summary;
+        });
+
+    /// <summary>Prints the closing summary of an extraction.</summary>
+    public static void PrintSummary(ExtractionSummary s, ExtractionRequest request, TextWriter output)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(inv, $"Extracted {s.Examples:N0} examples into {s.Rows:N0} rows ({request.Positions.Name()} positions) on {s.Device} in {s.Elapsed.TotalSeconds:N1} s."));
+        output.WriteLine(string.Create(inv, $"  tokens {s.Tokens:N0} ({s.TokensPerSecond:N0}/s), truncated examples {s.TruncatedExamples:N0}, written {s.Bytes / 1e6:N1} MB in {s.PartsWritten} part(s), {s.PartsSkipped} already complete"));
+        if (s.Shard.Count > 1) output.WriteLine($"  shard {s.Shard}");
+        output.WriteLine(s.DatasetComplete
+            ? $"  dataset complete: {Path.Combine(s.Output, DatasetDirectory.ManifestFile)}"
+            : $"  dataset incomplete: {s.MissingParts.Count} part(s) belong to other shards or are unfinished; the last shard to finish writes the manifest (or run 'analysis dataset merge-manifest {s.Output}')");
+    }
+
+    private static string DefaultTokenizer(string model)
+    {
+        var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(model))!, "tokenizer.json");
+        if (File.Exists(beside)) return beside;
+        throw new UserInputException($"No --tokenizer given and no tokenizer.json beside '{model}'; pass --tokenizer PATH.");
+    }
+
+    private static ParquetCompression ParseCompression(string text) => text.ToLowerInvariant() switch
+    {
+        "none" or "uncompressed" => ParquetCompression.Uncompressed,
+        "snappy" => ParquetCompression.Snappy,
+        "zstd" => ParquetCompression.Zstd,
+        "gzip" => ParquetCompression.Gzip,
+        _ => throw new UserInputException($"--compression '{text}' is not one of none, snappy, zstd, gzip."),
+    };
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the reporting thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
+internal sealed class CallbackProgress<T>(Action<T> callback) : IProgress<T>
+{
+    public void Report(T value) => callback(value);
+}

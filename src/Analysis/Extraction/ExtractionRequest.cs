@@ -1,0 +1,58 @@
+using Analysis.Extraction.Dataset;
+using Analysis.Runtime;
+
+namespace Analysis.Extraction;
+
+/// <summary>Everything `analysis extract` is asked to do.</summary>
+public sealed record ExtractionRequest
+{
+    /// <summary>The ONNX model file.</summary>
+    public required string Model { get; init; }
+    /// <summary>tokenizer.json, a folder holding one, or a llama2.c tokenizer.bin.</summary>
+    public required string Tokenizer { get; init; }
+    /// <summary>The input dataset.</summary>
+    public required string Data { get; init; }
+    /// <summary>The output dataset directory.</summary>
+    public required string Output { get; init; }
+    /// <summary>Hook patterns (globs over canonical names) and raw tensor names.</summary>
+    public required IReadOnlyList<string> Hooks { get; init; }
+    /// <summary>An optional hook map file overriding discovery.</summary>
+    public string? HookMap { get; init; }
+    /// <summary>How to read examples from the input.</summary>
+    public Sources.SourceOptions Source { get; init; } = new();
+    /// <summary>Which token positions become rows.</summary>
+    public PositionMode Positions { get; init; } = PositionMode.All;
+    /// <summary>Tokens per example at most (longer examples are truncated, and counted).</summary>
+    public int MaxLength { get; init; } = 512;
+    /// <summary>Examples per forward pass.</summary>
+    public int BatchSize { get; init; } = 16;
+    /// <summary>Store activations as float16 instead of float32.</summary>
+    public bool Float16 { get; init; }
+    /// <summary>Where to run.</summary>
+    public Device Device { get; init; } = Device.Auto;
+    /// <summary>Threads for ONNX Runtime (0: one per core).</summary>
+    public int Threads { get; init; }
+    /// <summary>This process's shard.</summary>
+    public ShardSpec Shard { get; init; } = ShardSpec.All;
+    /// <summary>Examples per part file: the unit of resumption and of sharding.</summary>
+    public int ExamplesPerPart { get; init; } = 1024;
+    /// <summary>Replace an existing dataset extracted with other settings.</summary>
+    public bool Overwrite { get; init; }
+    /// <summary>Parquet compression of the part files.</summary>
+    public Analysis.Parquet.ParquetCompression Compression { get; init; } = Analysis.Parquet.ParquetCompression.Snappy;
+    /// <summary>The command line, recorded in the manifest.</summary>
+    public IReadOnlyList<string> CommandLine { get; init; } = [];
+}
+
+/// <summary>Progress of a running extraction, reported after each batch.</summary>
+public sealed record ExtractionProgress(long ExamplesDone, long ExamplesTotal, long Tokens, long Rows, long BytesWritten, TimeSpan Elapsed);
+
+/// <summary>What an extraction did.</summary>
+public sealed record ExtractionSummary(
+    string Output, ShardSpec Shard, long PartsWritten, long PartsSkipped, long Examples, long Rows, long Tokens,
+    long TruncatedExamples, long Bytes, TimeSpan Elapsed, bool DatasetComplete, IReadOnlyList<long> MissingParts,
+    string? DeviceNote, string Device)
+{
+    /// <summary>Tokens per second of model input processed.</summary>
+    public double TokensPerSecond => Elapsed.TotalSeconds > 0 ? Tokens / Elapsed.TotalSeconds : 0;
+}

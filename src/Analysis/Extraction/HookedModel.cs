@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text;
+using Analysis.Extraction.Dataset;
+using Analysis.Onnx;
+using Analysis.Onnx.Proto;
+
+namespace Analysis.Extraction;
+
+/// <summary>
+/// A model rewritten so the chosen hooks are graph outputs, cached by content: the same model file and hooks reuse the
+/// same hooked graph. Weights in external data files are referenced, never copied.
+/// </summary>
+public sealed class HookedModel
+{
+    private HookedModel(string sourcePath, string sourceSha256, string path, IReadOnlyList<HookPoint> hooks,
+        IReadOnlyDictionary<string, string> outputs, long? embeddingRows)
+    {
+        SourcePath = sourcePath;
+        SourceSha256 = sourceSha256;
+        Path = path;
+        Hooks = hooks;
+        OutputOf = outputs;
+        EmbeddingRows = embeddingRows;
+    }
+
+    /// <summary>The user's model file.</summary>
+    public string SourcePath { get; }
+
+    /// <summary>SHA-256 of the user's .onnx file (external data files are not hashed).</summary>
+    public string SourceSha256 { get; }
+
+    /// <summary>The hooked model file in the cache.</summary>
+    public string Path { get; }
+
+    /// <summary>The chosen hooks in model order.</summary>
+    public IReadOnlyList<HookPoint> Hooks { get; }
+
+    /// <summary>Canonical hook name → graph output name in the hooked model.</summary>
+    public IReadOnlyDictionary<string, string> OutputOf { get; }
+
+    /// <summary>Rows of the token embedding table (the largest id the model accepts, plus one), when found.</summary>
+    public long? EmbeddingRows { get; }
+
+    /// <summary>
+    /// Loads <paramref name="modelPath"/>, resolves <paramref name="patterns"/> (globs over canonical hook names, or raw
+    /// tensor names) with structural discovery and an optional hook map file, and returns the hooked model, built or cached.
+    /// </summary>
+    public static HookedModel Prepare(string modelPath, IReadOnlyList<string> patterns, string? hookMapPath = null)
+    {
+        if (patterns.Count == 0) throw new ArgumentException("Name at least one hook (--hooks 'blocks.*.hook_resid_post') or tensor (--tensors NAME).");
+        var sha = DatasetDirectory.Sha256Of(modelPath);
+        var model = OnnxModel.Load(modelPath);
+        var overrides = hookMapPath is null ? null : HookMapFile.Load(hookMapPath);
+        var map = HookDiscovery.Discover(model, overrides);
+        var hooks = map.Resolve(patterns);
+        var embeddingRows = FindEmbeddingRows(model);
+
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"hooked-model/1\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n{string.Join("\n", hooks.Select(h => $"{h.Name}={h.Tensor}"))}")))[..24];
+        var folder = AnalysisCache.Folder("hooked", key);
+        var path = System.IO.Path.Combine(folder, "model.onnx");
+        var byTensor = model.AddOutputs(hooks.Select(h => h.Tensor));
+        var outputs = hooks.ToDictionary(h => h.Name, h => byTensor[h.Tensor], StringComparer.Ordinal);
+        if (!File.Exists(path)) model.Save(path);
+        return new HookedModel(modelPath, sha, path, hooks, outputs, embeddingRows);
+    }
+
+    /// <summary>
+    /// The rows of the embedding table that input_ids index: the data input of the first Gather whose indices come from the
+    /// input_ids graph input (through Cast/Identity/Reshape-like nodes) and whose data is a 2-D initializer.
+    /// </summary>
+    private static long? FindEmbeddingRows(OnnxModel model)
+    {
+        var graph = model.Graph;
+        var idsInput = graph.Input.FirstOrDefault(i => i.Name == "input_ids")?.Name ?? graph.Input.FirstOrDefault()?.Name;
+        if (idsInput is null) return null;
+        var derived = new HashSet<string>(StringComparer.Ordinal) { idsInput };
+        var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (var node in graph.Node)
+        {
+            if (node.OpType == "Gather" && node.Input.Count == 2 && derived.Contains(node.Input[1])
+                && initializers.TryGetValue(node.Input[0], out var table) && table.Dims.Count == 2)
+                return table.Dims[0];
+            if (node.OpType is "Cast" or "Identity" or "Reshape" or "Unsqueeze" or "Squeeze" or "Flatten"
+                && node.Input.Count > 0 && derived.Contains(node.Input[0]))
+                foreach (var o in node.Output) derived.Add(o);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,127 @@
+using Analysis.Extraction.Sources;
+using Analysis.Parquet;
+
+namespace Analysis.Extraction;
+
+/// <summary>
+/// Writes one part file of an activation dataset: rows are added one at a time into per-column buffers (each hook's
+/// vectors contiguous, rows × dimension) and handed to the Parquet writer a batch at a time, so memory stays bounded by
+/// one batch plus one row group. The file appears under its final name only after <see cref="Finish"/>.
+/// </summary>
+internal sealed class PartWriter : IDisposable
+{
+    private readonly ParquetWriter writer;
+    private readonly IReadOnlyList<LabelColumn> labels;
+    private readonly IReadOnlyList<HookLayout> hooks;
+    private readonly bool float16;
+    private readonly List<long> exampleIds = [];
+    private readonly List<int> positions = [], tokenIds = [], charStarts = [], charEnds = [];
+    private readonly List<string?> tokens = [];
+    private readonly List<object?>[] labelValues;
+    private readonly float[][] hookValues;
+    private int rows;
+
+    public PartWriter(string path, IReadOnlyList<LabelColumn> labels, IReadOnlyList<HookLayout> hooks, bool float16,
+        ParquetCompression compression, IReadOnlyDictionary<string, string> metadata)
+    {
+        this.labels = labels;
+        this.hooks = hooks;
+        this.float16 = float16;
+        labelValues = labels.Select(_ => new List<object?>()).ToArray();
+        hookValues = hooks.Select(h => new float[h.Dimension * 64]).ToArray();
+        writer = ParquetWriter.Create(path, Fields(labels, hooks, float16), new ParquetWriterOptions
+        {
+            Compression = compression,
+            Metadata = metadata,
+            CreatedBy = $"analysis {typeof(PartWriter).Assembly.GetName().Version}",
+        });
+    }
+
+    /// <summary>The columns of every part file, in order.</summary>
+    public static IReadOnlyList<ParquetField> Fields(IReadOnlyList<LabelColumn> labels, IReadOnlyList<HookLayout> hooks, bool float16)
+    {
+        var fields = new List<ParquetField>
+        {
+            ParquetField.Int64("example_id"), ParquetField.Int32("position"), ParquetField.Int32("token_id"),
+            ParquetField.String("token"), ParquetField.Int32("char_start"), ParquetField.Int32("char_end"),
+        };
+        foreach (var l in labels)
+            fields.Add(l.Type switch
+            {
+                LabelType.Int64 => ParquetField.Int64(l.Name, nullable: true),
+                LabelType.Double => ParquetField.Double(l.Name, nullable: true),
+                LabelType.Boolean => ParquetField.Boolean(l.Name, nullable: true),
+                _ => ParquetField.String(l.Name, nullable: true),
+            });
+        foreach (var h in hooks)
+            fields.Add(float16 ? ParquetField.Float16Vector(h.Name, h.Dimension) : ParquetField.FloatVector(h.Name, h.Dimension));
+        return fields;
+    }
+
+    /// <summary>Rows written so far.</summary>
+    public long Rows => writer.RowCount + rows;
+
+    /// <summary>Adds a row's identifying columns and labels; then fill <see cref="HookRow"/> for each hook.</summary>
+    public void AddRow(long exampleId, int position, int tokenId, string? token, int charStart, int charEnd, object?[] labelRow)
+    {
+        exampleIds.Add(exampleId);
+        positions.Add(position);
+        tokenIds.Add(tokenId);
+        tokens.Add(token);
+        charStarts.Add(charStart);
+        charEnds.Add(charEnd);
+        for (int i = 0; i < labelValues.Length; i++) labelValues[i].Add(labelRow[i]);
+        rows++;
+        for (int h = 0; h < hooks.Count; h++)
+            if (hookValues[h].Length < rows * hooks[h].Dimension)
+                Array.Resize(ref hookValues[h], Math.Max(hookValues[h].Length * 2, rows * hooks[h].Dimension));
+    }
+
+    /// <summary>The vector of hook <paramref name="hook"/> for the row last added.</summary>
+    public Span<float> HookRow(int hook) => hookValues[hook].AsSpan((rows - 1) * hooks[hook].Dimension, hooks[hook].Dimension);
+
+    /// <summary>Hands the buffered rows to the Parquet writer.</summary>
+    public void FlushBatch()
+    {
+        if (rows == 0) return;
+        writer.WriteInt64("example_id", exampleIds.ToArray());
+        writer.WriteInt32("position", positions.ToArray());
+        writer.WriteInt32("token_id", tokenIds.ToArray());
+        writer.WriteStrings("token", tokens.ToArray());
+        writer.WriteInt32("char_start", charStarts.ToArray());
+        writer.WriteInt32("char_end", charEnds.ToArray());
+        for (int i = 0; i < labels.Count; i++) WriteLabel(labels[i], labelValues[i]);
+        for (int h = 0; h < hooks.Count; h++)
+        {
+            var values = hookValues[h].AsSpan(0, rows * hooks[h].Dimension);
+            if (float16) writer.WriteHalfVectors(hooks[h].Name, values);
+            else writer.WriteFloatVectors(hooks[h].Name, values);
+        }
+        writer.EndBatch();
+        exampleIds.Clear(); positions.Clear(); tokenIds.Clear(); tokens.Clear(); charStarts.Clear(); charEnds.Clear();
+        foreach (var l in labelValues) l.Clear();
+        rows = 0;
+    }
+
+    private void WriteLabel(LabelColumn column, List<object?> values)
+    {
+        var present = values.Select(v => v is not null).ToArray();
+        switch (column.Type)
+        {
+            case LabelType.Int64: writer.WriteInt64(column.Name, values.Select(v => v as long? ?? 0).ToArray(), present); break;
+            case LabelType.Double: writer.WriteDouble(column.Name, values.Select(v => v as double? ?? 0).ToArray(), present); break;
+            case LabelType.Boolean: writer.WriteBoolean(column.Name, values.Select(v => v as bool? ?? false).ToArray(), present); break;
+            default: writer.WriteStrings(column.Name, values.Select(v => (string?)v).ToArray()); break;
+        }
+    }
+
+    /// <summary>Flushes, writes the footer, and moves the file into place.</summary>
+    public void Finish()
+    {
+        FlushBatch();
+        writer.Finish();
+    }
+
+    /// <summary>Without <see cref="Finish"/>, the partial file is deleted.</summary>
+    public void Dispose() => writer.Dispose();
+}
