@@ -20,6 +20,8 @@ public static class CommandLine
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(Commands.ParquetCommand.Create());
         root.Subcommands.Add(Commands.ExtractCommand.Create());
+        root.Subcommands.Add(Commands.DatasetCommand.Create());
+        root.Subcommands.Add(Commands.DemoCommand.Create());
         return root;
     }
 

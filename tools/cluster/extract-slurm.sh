@@ -4,7 +4,7 @@
 # Each task runs `analysis extract` with the same arguments; the tool reads SLURM_ARRAY_TASK_ID and
 # SLURM_ARRAY_TASK_COUNT and writes only its own parts into the shared --out directory (on a shared filesystem).
 # A task that dies can be resubmitted alone (sbatch --array=3 ...): it resumes its unfinished parts.
-# The last task to finish writes manifest.json; `analysis dataset merge-manifest DIR` does the same by hand.
+# The last task to finish writes _manifest.json; `analysis dataset merge-manifest DIR` does the same by hand.
 #SBATCH --job-name=analysis-extract
 #SBATCH --array=0-7
 #SBATCH --cpus-per-task=8

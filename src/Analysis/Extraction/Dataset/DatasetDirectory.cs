@@ -6,22 +6,24 @@ namespace Analysis.Extraction.Dataset;
 /// <summary>
 /// An activation dataset directory on disk and the rules that keep it consistent across kills, reruns and cluster shards:
 /// <list type="bullet">
-/// <item>extraction.json holds the settings; it is written first and marks the directory as ours.</item>
-/// <item>layout.json holds the model, hook and column description every part follows.</item>
+/// <item>_extraction.json holds the settings; it is written first and marks the directory as ours.</item>
+/// <item>_layout.json holds the model, hook and column description every part follows.</item>
 /// <item>part-NNNNN.parquet files appear only complete (the Parquet writer renames them into place).</item>
-/// <item>progress/shard-I-of-N.json lists the parts a shard completed; a part counts only when listed there and its file has the listed size.</item>
-/// <item>manifest.json is written last, once every part is complete.</item>
+/// <item>_progress/shard-I-of-N.json lists the parts a shard completed; a part counts only when listed there and its file has the listed size.</item>
+/// <item>_manifest.json is written last, once every part is complete.</item>
 /// </list>
+/// Bookkeeping names start with '_' because pyarrow, pandas, Spark and Hive skip such files when reading a directory,
+/// so `pd.read_parquet(DIR)` and `spark.read.parquet(DIR)` see exactly the part files.
 /// </summary>
 public sealed class DatasetDirectory
 {
     /// <summary>The settings file's name.</summary>
-    public const string SettingsFile = "extraction.json";
+    public const string SettingsFile = "_extraction.json";
     /// <summary>The manifest's name.</summary>
-    public const string ManifestFile = "manifest.json";
+    public const string ManifestFile = "_manifest.json";
     /// <summary>The layout file's name.</summary>
-    public const string LayoutFile = "layout.json";
-    private const string ProgressFolder = "progress";
+    public const string LayoutFile = "_layout.json";
+    private const string ProgressFolder = "_progress";
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     private DatasetDirectory(string path) => Path = System.IO.Path.GetFullPath(path);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Analysis.Extraction.Dataset;
 
 /// <summary>
-/// manifest.json of an activation dataset: what was extracted, from what, and which part files hold it.
+/// _manifest.json of an activation dataset: what was extracted, from what, and which part files hold it.
 /// Written atomically, last, once every part is complete; its presence means the dataset is complete.
 /// </summary>
 public sealed record DatasetManifest

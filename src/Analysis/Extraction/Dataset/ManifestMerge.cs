@@ -1,7 +1,7 @@
 namespace Analysis.Extraction.Dataset;
 
 /// <summary>
-/// Reconciles the progress of every shard into manifest.json once all parts are complete. Extraction calls it when a
+/// Reconciles the progress of every shard into _manifest.json once all parts are complete. Extraction calls it when a
 /// shard finishes (so the last shard of a job array writes the manifest); `analysis dataset merge-manifest` calls it by hand.
 /// </summary>
 public static class ManifestMerge
@@ -9,7 +9,7 @@ public static class ManifestMerge
     /// <summary>The outcome: the manifest when complete, else the parts still missing.</summary>
     public sealed record Result(DatasetManifest? Manifest, IReadOnlyList<long> MissingParts);
 
-    /// <summary>Writes manifest.json if every part of <paramref name="dir"/> is complete; returns what it found.</summary>
+    /// <summary>Writes _manifest.json if every part of <paramref name="dir"/> is complete; returns what it found.</summary>
     public static Result TryComplete(DatasetDirectory dir, string toolVersion, IReadOnlyList<string> commandLine)
     {
         var settings = dir.Settings;
