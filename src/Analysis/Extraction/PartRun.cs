@@ -54,6 +54,7 @@ internal sealed class PartRun(
         var order = Enumerable.Range(0, examples.Count).OrderBy(i => encoded[i].Count).ThenBy(i => i).ToArray();
 
         var path = dir.PartPath(part);
+        dir.RemoveStaleTemporaries(part);
         long partRows;
         using (var writer = new PartWriter(path, labels, hooks, request.Float16, request.Compression, metadata))
         {

@@ -83,6 +83,12 @@ public sealed class DatasetDirectory
     /// <summary>The full path of part <paramref name="part"/>.</summary>
     public string PartPath(long part) => System.IO.Path.Combine(Path, PartFileName(part));
 
+    /// <summary>Deletes temporary files a killed writer of part <paramref name="part"/> left behind (call only for parts this process owns).</summary>
+    public void RemoveStaleTemporaries(long part)
+    {
+        foreach (var f in Directory.GetFiles(Path, $".{PartFileName(part)}.*.tmp")) File.Delete(f);
+    }
+
     /// <summary>Every completed part recorded by any shard whose file is present with the recorded size, by part number.</summary>
     public SortedDictionary<long, PartRecord> CompletedParts()
     {

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Security.Cryptography;
+
+namespace Analysis.Cli.Tests;
+
+public class ExtractCommandTests
+{
+    private static readonly string Root = typeof(ExtractCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RepositoryRoot").Value!;
+
+    private static readonly string Model = Path.Combine(Root, "onnx-models", "stories260k", "model.onnx");
+
+    private static string[] Args(string data, string output) =>
+        ["extract", "--model", Model, "--data", data, "--hooks", "hook_embed", "blocks.*.hook_resid_post", "--device", "cpu",
+         "--examples-per-part", "25", "--batch-size", "4", "--max-length", "64", "--threads", "1", "--out", output];
+
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await CommandLine.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static Dictionary<string, string> Hashes(string dir) => Directory.GetFiles(dir, "part-*.parquet")
+        .ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))));
+
+    /// <summary>A run killed with SIGKILL mid-way, then rerun, gives exactly the dataset of an uninterrupted run.</summary>
+    [Fact]
+    public async Task KilledRunResumesToTheSameDataset()
+    {
+        var temp = Directory.CreateTempSubdirectory("analysis-kill-").FullName;
+        try
+        {
+            var data = Path.Combine(temp, "data.jsonl");
+            File.WriteAllLines(data, File.ReadLines(Path.Combine(Root, "tools", "demo", "stories.jsonl")).Take(600));
+            var killed = Path.Combine(temp, "killed");
+            var cli = Path.Combine(AppContext.BaseDirectory, "analysis.dll");
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+            start.ArgumentList.Add(cli);
+            foreach (var a in Args(data, killed)) start.ArgumentList.Add(a);
+            using (var process = Process.Start(start)!)
+            {
+                var progress = Path.Combine(killed, "_progress", "shard-0-of-1.json");
+                var clock = Stopwatch.StartNew();
+                while (!File.Exists(progress) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) await Task.Delay(20);
+                if (process.HasExited)
+                    Assert.Fail($"the extraction ended (exit {process.ExitCode}) before it could be killed: {await process.StandardError.ReadToEndAsync()}");
+                process.Kill(); // SIGKILL on Linux: no cleanup runs
+                await process.WaitForExitAsync();
+            }
+            Assert.False(File.Exists(Path.Combine(killed, "_manifest.json")));
+            var before = Hashes(killed);
+            Assert.InRange(before.Count, 1, 23);
+
+            var (code, output, error) = await Run(Args(data, killed));
+            Assert.True(code == 0, output + error);
+            Assert.Contains("already complete", output);
+
+            var clean = Path.Combine(temp, "clean");
+            (code, output, error) = await Run(Args(data, clean));
+            Assert.True(code == 0, output + error);
+            Assert.Equal(Hashes(clean), Hashes(killed));
+            Assert.Equal(24, Hashes(clean).Count);
+            Assert.Empty(Directory.GetFiles(killed, ".*", SearchOption.AllDirectories)); // no temporary leftovers
+
+            (code, output, _) = await Run("dataset", "info", killed);
+            Assert.Equal(0, code);
+            Assert.Contains("24/24 complete", output);
+            Assert.EndsWith("valid" + Environment.NewLine, output);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task BadInputExitsTwoWithOneSentence()
+    {
+        var temp = Directory.CreateTempSubdirectory("analysis-bad-").FullName;
+        try
+        {
+            var data = Path.Combine(temp, "data.jsonl");
+            File.WriteAllText(data, "{\"text\": \"Lily saw a cat.\"}\n");
+            var output = Path.Combine(temp, "out");
+            var cases = new (string[] Args, string Expected)[]
+            {
+                ([.. Args(data, output).Where(a => a != "hook_embed").Select(a => a == "blocks.*.hook_resid_post" ? "blocks.*.hook_nope" : a)], "matches no hook"),
+                ([.. Args(Path.Combine(temp, "missing.jsonl"), output)], "does not exist"),
+                ([.. Args(data, output), "--positions", "middle"], "--positions 'middle'"),
+                ([.. Args(data, output), "--shard", "2/2"], "i/N"),
+                ([.. Args(data, output), "--dtype", "int8"], "--dtype 'int8'"),
+            };
+            foreach (var (args, expected) in cases)
+            {
+                var (code, _, error) = await Run(args);
+                Assert.True(code == 2, $"{string.Join(' ', args)} → {code}: {error}");
+                Assert.Contains(expected, error);
+                Assert.DoesNotContain("   at ", error); // no stack trace without --verbose
+                Assert.False(Directory.Exists(output));
+            }
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+}
