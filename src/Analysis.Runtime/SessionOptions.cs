@@ -1,0 +1,23 @@
+namespace Analysis.Runtime;
+
+/// <summary>How to create an <see cref="InferenceSession"/>.</summary>
+public sealed record SessionOptions
+{
+    /// <summary>The defaults: CPU, ORT's thread counts, all graph optimizations.</summary>
+    public static SessionOptions Default { get; } = new();
+
+    /// <summary>Where to run (<c>cpu</c>, <c>cuda[:N]</c>, <c>auto</c>).</summary>
+    public Device Device { get; init; } = Device.Cpu;
+
+    /// <summary>Threads inside one operator; 0 lets ORT choose (one per physical core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Threads running independent operators in parallel; 0 lets ORT choose.</summary>
+    public int InterOpThreads { get; init; }
+
+    /// <summary>Graph rewrites before running.</summary>
+    public GraphOptimizationLevel OptimizationLevel { get; init; } = GraphOptimizationLevel.All;
+
+    /// <summary>Extra ORT session configuration entries (<c>AddSessionConfigEntry</c>), e.g. <c>session.use_env_allocators</c>.</summary>
+    public IReadOnlyDictionary<string, string> ConfigEntries { get; init; } = new Dictionary<string, string>();
+}
