@@ -18,6 +18,8 @@ public static class CommandLine
         var root = new RootCommand("Analysis: look inside ONNX language models — hooks, activations, probes.");
         root.Options.Add(Verbose);
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(ExposeCommand.Create());
         return root;
     }
 
