@@ -49,17 +49,23 @@ public sealed partial class OnnxModel
         if (length == 0) throw new InvalidDataException($"'{path}' is empty, not an ONNX model; check the path or re-export the model.");
         if (length > MaxProtobufBytes)
             throw new InvalidDataException($"'{path}' is {length:N0} bytes, over protobuf's 2 GiB limit; save its weights as external data (onnx.save(..., save_as_external_data=True)).");
-        return FromBytes(File.ReadAllBytes(full), Path.GetDirectoryName(full), path);
+        // Parse from the stream: holding the file's bytes and the parsed message at once would double peak memory.
+        using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Parse(() => ModelProto.Parser.ParseFrom(stream), Path.GetDirectoryName(full), path);
     }
 
     /// <summary>Parses model bytes; <paramref name="directory"/> resolves external data locations (null: none allowed to be read).</summary>
-    public static OnnxModel FromBytes(ReadOnlySpan<byte> bytes, string? directory = null, string? name = null)
+    public static OnnxModel FromBytes(ReadOnlyMemory<byte> bytes, string? directory = null, string? name = null)
     {
-        name ??= "model bytes";
+        return Parse(() => ModelProto.Parser.ParseFrom(bytes.Span), directory, name ?? "model bytes");
+    }
+
+    private static OnnxModel Parse(Func<ModelProto> parse, string? directory, string name)
+    {
         ModelProto proto;
         try
         {
-            proto = ModelProto.Parser.ParseFrom(bytes);
+            proto = parse();
         }
         catch (InvalidProtocolBufferException e)
         {

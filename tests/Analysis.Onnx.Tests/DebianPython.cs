@@ -18,7 +18,7 @@ internal static class DebianPython
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"python failed ({process.ExitCode}): {stderr.Result}");
+        Assert.True(process.ExitCode == 0, $"python failed ({process.ExitCode}); if a module is missing, run tools/setup.sh (python3-onnx, python3-numpy): {stderr.Result}");
         return stdout.Result;
     }
 }

@@ -7,6 +7,9 @@ public sealed partial class OnnxModel
     /// <summary>The default-domain opset version the model imports (0 when none).</summary>
     public long Opset => Proto.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
 
+    /// <summary>Whether a node output, graph input or initializer of the main graph has this name.</summary>
+    public bool HasTensor(string name) => new GraphIndex(Graph).Exists(name);
+
     /// <summary>Infers element types and shapes of the main graph's tensors; <paramref name="resolver"/> answers what rules cannot.</summary>
     public TensorTypes InferTypes(TensorTypeResolver? resolver = null) => TypeInference.Run(Graph, resolver);
 

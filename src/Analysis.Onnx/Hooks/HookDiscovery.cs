@@ -52,7 +52,6 @@ public static class HookDiscovery
         public required string ResidPre;
         public string? ResidMid, ResidPost, AttnOut, MlpOut, Pattern, MlpPost;
         public string? PatternMissing, MlpPostMissing, ResidMidMissing, ResidPostMissing;
-        public string? AttnAddOutput;
         public bool Parallel;
     }
 
@@ -200,7 +199,6 @@ public static class HookDiscovery
                 if (kind is BranchKind.Attention or BranchKind.Both)
                 {
                     current.AttnOut = attn;
-                    current.AttnAddOutput = step.Output;
                     (current.Pattern, current.PatternMissing) = FindPattern(attn!, stream);
                 }
                 if (kind is BranchKind.Mlp or BranchKind.Both)
