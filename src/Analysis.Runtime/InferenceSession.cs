@@ -100,10 +100,20 @@ public sealed unsafe class InferenceSession : IDisposable
                 inValues[leased] = leases[leased].Pointer;
                 leased++;
             }
-            fixed (nint* pInNames = inNames, pInValues = inValues, pOutNames = outNames, pOutValues = outValues)
+            // Hold a reference so a concurrent Dispose cannot release the session under a running call.
+            var added = false;
+            session.DangerousAddRef(ref added);
+            try
             {
-                OrtStatus.Check(OrtApi.Run(session.Pointer, 0, pInNames, pInValues, (nuint)inputCount, pOutNames, (nuint)outputCount, pOutValues),
-                    "ONNX Runtime failed to run the model");
+                fixed (nint* pInNames = inNames, pInValues = inValues, pOutNames = outNames, pOutValues = outValues)
+                {
+                    OrtStatus.Check(OrtApi.Run(session.DangerousGetHandle(), 0, pInNames, pInValues, (nuint)inputCount, pOutNames, (nuint)outputCount, pOutValues),
+                        "ONNX Runtime failed to run the model");
+                }
+            }
+            finally
+            {
+                if (added) session.DangerousRelease();
             }
             var results = new NativeTensor[outputCount];
             var wrapped = 0;
@@ -113,7 +123,7 @@ public sealed unsafe class InferenceSession : IDisposable
                 {
                     var handle = new OrtHandle(outValues[wrapped], OrtApi.ReleaseValue);
                     outValues[wrapped] = 0;
-                    results[wrapped] = new NativeTensor(handle, outputNames?[wrapped] ?? Outputs[wrapped].Name);
+                    results[wrapped] = NativeTensor.Wrap(handle, outputNames?[wrapped] ?? Outputs[wrapped].Name);
                 }
             }
             catch
@@ -189,8 +199,16 @@ public sealed unsafe class InferenceSession : IDisposable
     private static InferenceSession Build(SessionOptions options, Device device, string? note, Func<nint, nint> createNative)
     {
         using var nativeOptions = NativeSessionOptions.Create(options, device);
-        var created = createNative(nativeOptions.Pointer);
-        return new InferenceSession(new OrtHandle(created, OrtApi.ReleaseSession), device, note);
+        var handle = new OrtHandle(createNative(nativeOptions.Pointer), OrtApi.ReleaseSession);
+        try
+        {
+            return new InferenceSession(handle, device, note);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     private static DeviceUnavailableException NoCuda(OrtEnvironment environment, Device requested) => new(

@@ -88,7 +88,7 @@ public sealed unsafe class IoBinding : IDisposable
             {
                 var handle = new OrtHandle(values[wrapped], OrtApi.ReleaseValue);
                 values[wrapped] = 0;
-                results[wrapped] = new NativeTensor(handle, outputNames[wrapped]);
+                results[wrapped] = NativeTensor.Wrap(handle, outputNames[wrapped]);
             }
         }
         catch

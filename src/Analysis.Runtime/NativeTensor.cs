@@ -14,7 +14,21 @@ public sealed unsafe class NativeTensor : IDisposable
     private readonly long[] shape = [];
     private readonly void* data;
 
-    internal NativeTensor(OrtHandle value, string name)
+    /// <summary>Takes ownership of <paramref name="value"/>, releasing it if it cannot be inspected.</summary>
+    internal static NativeTensor Wrap(OrtHandle value, string name)
+    {
+        try
+        {
+            return new NativeTensor(value, name);
+        }
+        catch
+        {
+            value.Dispose();
+            throw;
+        }
+    }
+
+    private NativeTensor(OrtHandle value, string name)
     {
         this.value = value;
         Name = name;

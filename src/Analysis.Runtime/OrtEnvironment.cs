@@ -49,7 +49,7 @@ public sealed unsafe class OrtEnvironment
     /// Loads ONNX Runtime from <paramref name="libraryPath"/> (or the default order when null) with the given log level.
     /// Only the first call has effect; a later call asking for a different library throws.
     /// </summary>
-    public static OrtEnvironment Initialize(string? libraryPath = null, OrtLogLevel logLevel = OrtLogLevel.Error)
+    public static OrtEnvironment Initialize(string? libraryPath = null, OrtLogLevel logLevel = OrtLogLevel.Fatal)
     {
         lock (Gate)
         {

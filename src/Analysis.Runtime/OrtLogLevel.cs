@@ -9,8 +9,8 @@ public enum OrtLogLevel
     Info = 1,
     /// <summary>Warnings and worse.</summary>
     Warning = 2,
-    /// <summary>Errors and worse (the default: ORT's warnings are noise for users of this toolkit).</summary>
+    /// <summary>Errors and worse.</summary>
     Error = 3,
-    /// <summary>Only fatal errors.</summary>
+    /// <summary>Only fatal errors (the default: errors already reach callers as exceptions with ORT's message).</summary>
     Fatal = 4,
 }

@@ -13,8 +13,8 @@ namespace Analysis.Runtime.Tests;
 /// </summary>
 public class ConformanceTests(ITestOutputHelper output)
 {
-    // Measured: see docs/runtime-conformance.md. A few below the measurement so an ORT patch release may move a test.
-    private const int PassedFloor = 855;
+    // Measured 864 (860 without the en_US.UTF-8 locale, see exclusions.tsv); docs/runtime-conformance.md has the list.
+    private const int PassedFloor = 858;
 
     [Fact]
     public void Every_node_test_passes_or_is_an_explained_exclusion()
@@ -72,6 +72,16 @@ public class ConformanceTests(ITestOutputHelper output)
             text.AppendLine("|---|---|---|");
             foreach (var r in results.Where(r => r.Outcome == outcome))
                 text.AppendLine($"| {r.Name} | {Cell(r.Reason)} | {Cell(exclusions.TryGetValue(r.Name, out var e) ? e.Explanation : "UNEXPLAINED")} |");
+        }
+        var passedAnyway = results.Where(r => r.Outcome == NodeTestOutcome.Passed && exclusions.ContainsKey(r.Name)).ToArray();
+        if (passedAnyway.Length > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("## Listed in exclusions.tsv but passed in this run (they depend on the machine)");
+            text.AppendLine();
+            text.AppendLine("| test | explanation |");
+            text.AppendLine("|---|---|");
+            foreach (var r in passedAnyway) text.AppendLine($"| {r.Name} | {Cell(exclusions[r.Name].Explanation)} |");
         }
         text.AppendLine();
         text.AppendLine("## Passed");

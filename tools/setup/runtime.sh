@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Analysis.Runtime's needs on a clean Debian machine (run by tools/setup.sh, which defines apt_install). Idempotent.
+# - npm: the build fetches libonnxruntime.so.1 from npm onnxruntime-node@1.30.0 once (npm pack, no install scripts).
+# - the en_US.UTF-8 locale: ONNX Runtime's StringNormalizer needs it (four libonnx-testdata conformance tests).
+set -euo pipefail
+
+command -v npm >/dev/null 2>&1 || apt_install npm
+
+if ! locale -a 2>/dev/null | grep -qiE '^en_US\.utf-?8$'; then
+  apt_install locales
+  if grep -qE '^# *en_US\.UTF-8 UTF-8' /etc/locale.gen; then
+    sed -i -E 's/^# *(en_US\.UTF-8 UTF-8)/\1/' /etc/locale.gen
+  elif ! grep -qE '^en_US\.UTF-8 UTF-8' /etc/locale.gen; then
+    echo 'en_US.UTF-8 UTF-8' >> /etc/locale.gen
+  fi
+  echo "setup: generating the en_US.UTF-8 locale"
+  locale-gen >/dev/null
+fi
