@@ -108,6 +108,28 @@ for (const name of ['gpt2', 'mistral-sp-bpe', 'bert-minilm', 't5']) {
 writeFileSync(join(goldenDir, 'batches.jsonl'), batchRows.map((r) => JSON.stringify(r)).join('\n') + '\n');
 summary.push(`batches: ${batchRows.length} (texts = corpus lines 14-45, max_length 9, pad id 7)`);
 
+// Variants: real vocabularies behind other pipeline components (Golden/variants.json), to cover what the six
+// real files do not use. The tests apply the same edits to the same base files.
+const variants = JSON.parse(readFileSync(join(goldenDir, 'variants.json'), 'utf8'));
+const variantTexts = corpus.slice(0, 400);
+const variantRows = [];
+for (const v of variants) {
+  const json = JSON.parse(readFileSync(join(shared, v.base, 'tokenizer.json'), 'utf8'));
+  Object.assign(json, v.set ?? {});
+  if (v.model) json.model = { ...v.model, vocab: json.model.vocab };
+  json.padding = null; json.truncation = null;
+  const rust = RustTokenizer.fromString(JSON.stringify(json));
+  for (const text of variantTexts) {
+    const enc = await rust.encode(text);
+    const map = codePointToUtf16(text.toWellFormed());
+    const ids = enc.getIds();
+    variantRows.push({ variant: v.name, ids, offsets: enc.getOffsets().map(([s, e]) => [map[s], map[e]]), special: enc.getSpecialTokensMask(),
+      decoded: await rust.decode(ids, false), decoded_skip_special: await rust.decode(ids, true) });
+  }
+}
+writeFileSync(join(goldenDir, 'variants.jsonl'), variantRows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+summary.push(`variants: ${variants.length} x ${variantTexts.length} lines`);
+
 for (const [name, file] of [['tok512', join(models, 'llama2c-stories260K', 'tok512.bin')], ['llama2-sp', join(shared, 'llama2-sp', 'tokenizer.bin')]]) {
   mkdirSync(join(dataDir, 'llama2c'), { recursive: true });
   copyFileSync(file, join(dataDir, 'llama2c', `${name}.bin`));
