@@ -24,6 +24,7 @@ public static class CommandLine
         root.Subcommands.Add(Commands.DemoCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ExposeCommand.Create());
+        root.Subcommands.Add(Commands.TokenizeCommand.Create());
         return root;
     }
 

@@ -16,7 +16,10 @@ internal sealed class AddedVocabulary
     private readonly Dictionary<int, AddedToken> _byId = [];
     private readonly Dictionary<char, AddedToken[]> _raw, _normalized;
 
-    public AddedVocabulary(ConfigNode? node)
+    /// <param name="node">tokenizer.json's added_tokens.</param>
+    /// <param name="modelId">The model's id for a string, if any.</param>
+    /// <param name="modelSize">The model's vocabulary size.</param>
+    public AddedVocabulary(ConfigNode? node, Func<string, int?> modelId, int modelSize)
     {
         var raw = new List<AddedToken>();
         var normalized = new List<AddedToken>();
@@ -25,7 +28,9 @@ internal sealed class AddedVocabulary
             {
                 var content = item.Required("content").String();
                 var special = item.OptionalBool("special", false);
-                var token = new AddedToken(item.Required("id").Int(), content, special, item.OptionalBool("single_word", false),
+                item.Required("id").Int(); // validated, but like the reference the id comes from the vocabulary:
+                var id = _byContent.TryGetValue(content, out var existing) ? existing.Id : modelId(content) ?? NextId(modelSize);
+                var token = new AddedToken(id, content, special, item.OptionalBool("single_word", false),
                     item.OptionalBool("lstrip", false), item.OptionalBool("rstrip", false), item.OptionalBool("normalized", !special));
                 if (content.Length == 0) throw item.Error("an added token's content must not be empty");
                 _byContent[content] = token;
@@ -36,6 +41,14 @@ internal sealed class AddedVocabulary
         _normalized = Index(normalized);
     }
 
+    // A content the model does not know gets the next id after the model's vocabulary and earlier added tokens.
+    private int NextId(int modelSize)
+    {
+        if (_byId.Count == 0) return modelSize;
+        var max = _byId.Keys.Max();
+        return max >= modelSize || modelSize == 0 ? max + 1 : modelSize;
+    }
+
     private static Dictionary<char, AddedToken[]> Index(List<AddedToken> tokens) =>
         tokens.GroupBy(t => t.Content[0]).ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Content.Length).ToArray());
 
@@ -44,33 +57,43 @@ internal sealed class AddedVocabulary
     public AddedToken? ById(int id) => _byId.GetValueOrDefault(id);
     public AddedToken? ByContent(string content) => _byContent.GetValueOrDefault(content);
 
-    /// <summary>Splits a piece into added-token matches (Id ≥ 0) and the text between them (Id = −1).</summary>
+    /// <summary>
+    /// Splits a piece into added-token matches (Id ≥ 0) and the text between them (Id = −1). Like the reference:
+    /// leftmost-longest non-overlapping matches first; then single_word drops a match, lstrip widens it left (not
+    /// past the previous match), rstrip widens it right (a widened match may overlap the next one).
+    /// </summary>
     public void Split(Piece piece, bool normalizedPass, List<(Piece Piece, int Id)> output)
     {
         var index = normalizedPass ? _normalized : _raw;
         var text = piece.Chars;
         if (index.Count == 0 || text.IsEmpty) { output.Add((piece, -1)); return; }
         var at = 0;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 0; i < text.Length;)
         {
-            if (!index.TryGetValue(text[i], out var candidates)) continue;
-            foreach (var t in candidates)
+            AddedToken? found = null;
+            if (index.TryGetValue(text[i], out var candidates))
+                foreach (var t in candidates)
+                    if (text[i..].StartsWith(t.Content, StringComparison.Ordinal)) { found = t; break; }
+            if (found is null) { i++; continue; }
+            var start = i;
+            var end = i + found.Content.Length;
+            i = end;
+            if (found.SingleWord && ((start > 0 && IsWordChar(text[start - 1])) || (end < text.Length && IsWordChar(text[end])))) continue;
+            if (found.LeftStrip)
             {
-                if (!text[i..].StartsWith(t.Content, StringComparison.Ordinal)) continue;
-                var start = i;
-                var end = i + t.Content.Length;
-                if (t.SingleWord && ((start > 0 && IsWordChar(text[start - 1])) || (end < text.Length && IsWordChar(text[end])))) continue;
-                if (t.LeftStrip) while (start > at && char.IsWhiteSpace(text[start - 1])) start--;
-                if (t.RightStrip) while (end < text.Length && char.IsWhiteSpace(text[end])) end++;
-                if (start > at) output.Add((piece.Slice(at, start - at), -1));
-                output.Add((piece.Slice(start, end - start), t.Id));
-                at = end;
-                i = end - 1;
-                break;
+                var s = start;
+                while (s > 0 && char.IsWhiteSpace(text[s - 1])) s--;
+                start = Math.Max(s, at);
             }
+            if (found.RightStrip) while (end < text.Length && char.IsWhiteSpace(text[end])) end++;
+            if (start > at) output.Add((piece.Slice(at, start - at), -1));
+            output.Add((piece.Slice(start, end - start), found.Id));
+            at = end;
         }
         if (at < text.Length) output.Add((piece.Slice(at, text.Length - at), -1));
     }
 
-    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_'
+        || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark
+            or System.Globalization.UnicodeCategory.ConnectorPunctuation;
 }

@@ -25,8 +25,8 @@ public sealed class HuggingFaceTokenizer : Tokenizer
 
     private HuggingFaceTokenizer(ConfigNode root, JsonElement? config)
     {
-        _added = new AddedVocabulary(root.Optional("added_tokens"));
         _model = TokenModel.Create(root.Required("model"));
+        _added = new AddedVocabulary(root.Optional("added_tokens"), _model.TokenToId, _model.VocabSize);
         _normalizer = root.Optional("normalizer") is { } n ? Normalizer.Create(n) : null;
         _preTokenizer = root.Optional("pre_tokenizer") is { } p ? PreTokenizer.Create(p) : null;
         _postProcessor = root.Optional("post_processor") is { } pp ? PostProcessor.Create(pp, t => TokenToId(t)) : null;
@@ -144,7 +144,7 @@ public sealed class HuggingFaceTokenizer : Tokenizer
             if (truncation == Side.Left) tokens.RemoveRange(0, tokens.Count - room);
             else tokens.RemoveRange(room, tokens.Count - room);
         }
-        _postProcessor?.Process(tokens, addSpecialTokens);
+        _postProcessor?.Process(tokens, addSpecialTokens, text);
         if (tokens.Count > maxLength) tokens.RemoveRange(maxLength, tokens.Count - maxLength);
         var ids = new int[tokens.Count];
         var offsets = new TokenOffset[tokens.Count];
@@ -198,7 +198,7 @@ internal sealed class ConfiguredSpecials((string Token, int Id)? bos, (string To
     public override int AddedTokens => (bos is null ? 0 : 1) + (eos is null ? 0 : 1);
     public override (int[] Before, int[] After) Wrapping => (bos is { } b ? [b.Id] : [], eos is { } e ? [e.Id] : []);
 
-    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens)
+    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens, string text)
     {
         if (!addSpecialTokens) return;
         if (bos is { } b) tokens.Insert(0, new PipelineToken(b.Id, b.Token, default, true));

@@ -39,5 +39,6 @@ internal sealed record GoldenRow(
     [property: System.Text.Json.Serialization.JsonPropertyName("offsets")] int[][]? Offsets,
     [property: System.Text.Json.Serialization.JsonPropertyName("special")] int[] Special,
     [property: System.Text.Json.Serialization.JsonPropertyName("decoded")] string Decoded,
+    [property: System.Text.Json.Serialization.JsonPropertyName("decoded_skip_special")] string? DecodedSkipSpecial,
     [property: System.Text.Json.Serialization.JsonPropertyName("js_ids")] int[]? JsIds,
     [property: System.Text.Json.Serialization.JsonPropertyName("utf16")] int[]? Utf16);

@@ -67,6 +67,7 @@ for (const name of names) {
       offsets: enc.getOffsets().map(([s, e]) => [map[s], map[e]]),
       special: enc.getSpecialTokensMask(),
       decoded: await rust.decode(ids, false),
+      decoded_skip_special: await rust.decode(ids, true),
     };
     const jsIds = Array.from(js.encode(text));
     if (jsIds.length === ids.length && jsIds.every((v, i) => v === ids[i])) agree++;
@@ -85,13 +86,57 @@ for (const name of names) {
   summary.push(`${name}: ${rows.length} lines, Rust ids agree with transformers.js on ${corpusAgree}/${rows.length} (+${agree - corpusAgree}/${sRows.length} lone-surrogate cases)`);
 }
 
+// Batches: Rust's truncation (special tokens kept, content cut from either side) and padding (either side).
+const batchRows = [];
+const batchTexts = corpus.slice(13, 45);
+for (const name of ['gpt2', 'mistral-sp-bpe', 'bert-minilm', 't5']) {
+  for (const truncation of ['right', 'left']) {
+    for (const padding of ['right', 'left']) {
+      const rust = RustTokenizer.fromFile(join(shared, name, 'tokenizer.json'));
+      rust.setTruncation(9, { direction: truncation, strategy: 'LongestFirst' });
+      rust.setPadding({ direction: padding, padId: 7 });
+      const encodings = await rust.encodeBatch(batchTexts);
+      batchRows.push({
+        name, truncation, padding, max_length: 9, pad_id: 7,
+        ids: encodings.map((e) => e.getIds()),
+        attention_mask: encodings.map((e) => e.getAttentionMask()),
+        offsets: encodings.map((e, r) => { const map = codePointToUtf16(batchTexts[r].toWellFormed()); return e.getOffsets().map(([s, e2]) => [map[s], map[e2]]); }),
+      });
+    }
+  }
+}
+writeFileSync(join(goldenDir, 'batches.jsonl'), batchRows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+summary.push(`batches: ${batchRows.length} (texts = corpus lines 14-45, max_length 9, pad id 7)`);
+
+// Variants: real vocabularies behind other pipeline components (Golden/variants.json), to cover what the six
+// real files do not use. The tests apply the same edits to the same base files.
+const variants = JSON.parse(readFileSync(join(goldenDir, 'variants.json'), 'utf8'));
+const variantTexts = corpus.slice(0, 400);
+const variantRows = [];
+for (const v of variants) {
+  const json = JSON.parse(readFileSync(join(shared, v.base, 'tokenizer.json'), 'utf8'));
+  Object.assign(json, v.set ?? {});
+  if (v.model) json.model = { ...v.model, vocab: json.model.vocab };
+  json.padding = null; json.truncation = null;
+  const rust = RustTokenizer.fromString(JSON.stringify(json));
+  for (const text of variantTexts) {
+    const enc = await rust.encode(text);
+    const map = codePointToUtf16(text.toWellFormed());
+    const ids = enc.getIds();
+    variantRows.push({ variant: v.name, ids, offsets: enc.getOffsets().map(([s, e]) => [map[s], map[e]]), special: enc.getSpecialTokensMask(),
+      decoded: await rust.decode(ids, false), decoded_skip_special: await rust.decode(ids, true) });
+  }
+}
+writeFileSync(join(goldenDir, 'variants.jsonl'), variantRows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+summary.push(`variants: ${variants.length} x ${variantTexts.length} lines`);
+
 for (const [name, file] of [['tok512', join(models, 'llama2c-stories260K', 'tok512.bin')], ['llama2-sp', join(shared, 'llama2-sp', 'tokenizer.bin')]]) {
   mkdirSync(join(dataDir, 'llama2c'), { recursive: true });
   copyFileSync(file, join(dataDir, 'llama2c', `${name}.bin`));
   const tok = new Llama2cTokenizer(readFileSync(file));
   const rows = corpus.map((text) => {
     const { ids, offsets } = tok.encode(text, true, false);
-    return { ids, offsets, special: ids.map((id, i) => (i === 0 ? 1 : 0)), decoded: tok.decode(ids) };
+    return { ids, offsets, special: ids.map((id, i) => (i === 0 ? 1 : 0)), decoded: tok.decode(ids), decoded_skip_special: tok.decode(ids, true) };
   });
   writeFileSync(join(goldenDir, `${name}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   summary.push(`${name}: ${rows.length} lines (llama2.c reference encoder)`);

@@ -61,10 +61,12 @@ export class Llama2cTokenizer {
     }
     return [start, end];
   }
-  decode(ids) {
+  // skipSpecial drops BOS/EOS text (llama2.c's run.c never prints the BOS piece) but still strips the space after BOS.
+  decode(ids, skipSpecial = false) {
     const parts = [];
     let prev = -1;
     for (const id of ids) {
+      if (skipSpecial && (id === 1 || id === 2)) { prev = id; continue; }
       let piece = this.vocab[id];
       if (prev === 1 && piece[0] === 0x20) piece = piece.subarray(1);
       const m = /^<0x([0-9A-Fa-f]{2})>$/.exec(piece.toString('latin1'));

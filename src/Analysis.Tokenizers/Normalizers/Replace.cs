@@ -3,7 +3,7 @@ using Analysis.Tokenizers.Text;
 
 namespace Analysis.Tokenizers.Normalizers;
 
-/// <summary>Replaces every match of a string or regex with fixed content; the content spans the matched original text.</summary>
+/// <summary>Replaces every match of a string or regex with fixed content, aligned to the match's last character as in the reference.</summary>
 internal sealed class Replace : Normalizer
 {
     private readonly PatternRegex _pattern;
@@ -32,8 +32,9 @@ internal sealed class Replace : Normalizer
         foreach (var (start, end) in matches)
         {
             builder.Append(input, at, start);
-            var span = input.Source.Original(input.Start + start, input.Start + end);
-            builder.Append(_content, span.Start, span.End);
+            // The reference aligns replacement text with the last matched character (it is "inserted" after the removed ones).
+            var k = input.Start + end - 1;
+            builder.Append(_content, input.Source.Starts[k], input.Source.Ends[k]);
             at = end;
         }
         builder.Append(input, at, input.Length);

@@ -11,7 +11,7 @@ internal abstract class PostProcessor
     /// <summary>How many tokens <see cref="Process"/> inserts when adding special tokens (for truncation).</summary>
     public abstract int AddedTokens { get; }
 
-    public abstract void Process(List<PipelineToken> tokens, bool addSpecialTokens);
+    public abstract void Process(List<PipelineToken> tokens, bool addSpecialTokens, string text);
 
     /// <summary>Ids this post-processor places before and after the sequence (for BOS/EOS reporting).</summary>
     public virtual (int[] Before, int[] After) Wrapping => ([], []);
@@ -45,9 +45,9 @@ internal sealed class Wrap((string Token, int Id) first, (string Token, int Id) 
     public override int AddedTokens => 2;
     public override (int[] Before, int[] After) Wrapping => ([first.Id], [last.Id]);
 
-    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens)
+    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens, string text)
     {
-        trim?.Process(tokens, addSpecialTokens);
+        trim?.Process(tokens, addSpecialTokens, text);
         if (!addSpecialTokens) return;
         tokens.Insert(0, new PipelineToken(first.Id, first.Token, default, true));
         tokens.Add(new PipelineToken(last.Id, last.Token, default, true));
@@ -61,8 +61,8 @@ internal sealed class PostProcessorSequence(PostProcessor[] steps) : PostProcess
     public override (int[] Before, int[] After) Wrapping =>
         (steps.SelectMany(s => s.Wrapping.Before).ToArray(), steps.SelectMany(s => s.Wrapping.After).ToArray());
 
-    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens)
+    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens, string text)
     {
-        foreach (var step in steps) step.Process(tokens, addSpecialTokens);
+        foreach (var step in steps) step.Process(tokens, addSpecialTokens, text);
     }
 }

@@ -33,7 +33,7 @@ internal sealed class TemplateProcessing : PostProcessor
     public override int AddedTokens => _before.Count + _after.Count;
     public override (int[] Before, int[] After) Wrapping => ([.. _before.Select(t => t.Id)], [.. _after.Select(t => t.Id)]);
 
-    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens)
+    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens, string text)
     {
         if (!addSpecialTokens) return;
         tokens.InsertRange(0, _before.Select(t => new PipelineToken(t.Id, t.Token, default, true)));

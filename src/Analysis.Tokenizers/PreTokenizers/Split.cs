@@ -65,7 +65,9 @@ internal sealed class BertPreTokenizer : PreTokenizer
 /// <summary>Keeps runs of word characters and runs of other non-space characters (<c>\w+|[^\w\s]+</c>).</summary>
 internal sealed class Whitespace : PreTokenizer
 {
-    private static readonly PatternRegex Words = new(@"\w+|[^\w\s]+");
+    // Rust regex's Unicode \w: Alphabetic, marks, decimal digits, connector punctuation and Join_Control (ZWNJ, ZWJ).
+    private const string Word = @"\p{L}\p{Nl}\p{M}\p{Nd}\p{Pc}\u200C\u200D";
+    private static readonly PatternRegex Words = new($@"[{Word}]+|[^{Word}\s]+");
 
     public override void Apply(List<Piece> pieces)
     {
