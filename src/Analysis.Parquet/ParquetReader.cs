@@ -111,7 +111,7 @@ public sealed class ParquetReader : IDisposable
                 if (min is null && max is null && s is not null && Columns[c].PhysicalType is not (ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray))
                 { min = s.LegacyMin; max = s.LegacyMax; }
                 stats.Add(new ParquetStatistics(StatValue(Columns[c], min), StatValue(Columns[c], max), s?.NullCount, m.Codec, m.TotalCompressedSize, m.TotalUncompressedSize,
-                    [.. m.Encodings.Select(e => e.ToString().ToUpperInvariant())]));
+                    [.. m.Encodings.Select(e => e.Name())]));
             }
             groups.Add(new ParquetRowGroupInfo { Index = g, RowCount = rg.NumRows, CompressedSize = compressed, Statistics = stats });
         }
