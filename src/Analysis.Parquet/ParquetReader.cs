@@ -10,6 +10,7 @@ namespace Analysis.Parquet;
 /// <summary>
 /// Reads a Parquet file: schema, footer metadata, and column data one row group at a time (so files larger than
 /// memory stream through). Corrupt files raise <see cref="ParquetFormatException"/> naming the file and the problem.
+/// One reader is for one thread at a time; open one per thread to read in parallel.
 /// </summary>
 public sealed class ParquetReader : IDisposable
 {
@@ -17,6 +18,8 @@ public sealed class ParquetReader : IDisposable
     private readonly SafeFileHandle _file;
     private readonly FileMetaData _meta;
     private readonly Dictionary<string, ParquetColumn> _byName = new(StringComparer.Ordinal);
+    // Reused for every column chunk, so reading row group after row group allocates nothing once warm.
+    private byte[] _chunkBuffer = [];
 
     /// <summary>The file's full path.</summary>
     public string FilePath { get; }
@@ -108,7 +111,7 @@ public sealed class ParquetReader : IDisposable
                 if (min is null && max is null && s is not null && Columns[c].PhysicalType is not (ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray))
                 { min = s.LegacyMin; max = s.LegacyMax; }
                 stats.Add(new ParquetStatistics(StatValue(Columns[c], min), StatValue(Columns[c], max), s?.NullCount, m.Codec, m.TotalCompressedSize, m.TotalUncompressedSize,
-                    [.. m.Encodings.Select(e => e.ToString().ToUpperInvariant())]));
+                    [.. m.Encodings.Select(e => e.Name())]));
             }
             groups.Add(new ParquetRowGroupInfo { Index = g, RowCount = rg.NumRows, CompressedSize = compressed, Statistics = stats });
         }
@@ -137,7 +140,7 @@ public sealed class ParquetReader : IDisposable
     public ParquetColumn Column(string name) => _byName.TryGetValue(name, out var c) ? c
         : throw new ArgumentException($"'{FilePath}' has no column '{name}'; its columns are: {string.Join(", ", Columns.Select(x => x.DottedPath))}.");
 
-    private byte[] ReadChunk(int rowGroup, ParquetColumn column, out ColumnMetaData meta)
+    private int ReadChunk(int rowGroup, ParquetColumn column, out ColumnMetaData meta)
     {
         if ((uint)rowGroup >= (uint)_meta.RowGroups.Count) throw new ArgumentOutOfRangeException(nameof(rowGroup), $"'{FilePath}' has {_meta.RowGroups.Count} row groups; {rowGroup} is out of range.");
         var chunk = _meta.RowGroups[rowGroup].Columns[column.Index];
@@ -148,10 +151,10 @@ public sealed class ParquetReader : IDisposable
         if (start < 4 || size < 0 || start + size > FileLength - 8 || size > int.MaxValue - 64)
             throw Corrupt($"column '{column.DottedPath}' in row group {rowGroup} claims bytes {start}..{start + size}, outside the file of {FileLength} bytes");
         if (meta.NumValues < 0) throw Corrupt($"column '{column.DottedPath}' in row group {rowGroup} has a negative value count");
-        var bytes = GC.AllocateUninitializedArray<byte>((int)size);
-        int read = RandomAccess.Read(_file, bytes, start);
+        if (_chunkBuffer.Length < size) _chunkBuffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(size, _chunkBuffer.Length * 3L / 2)));
+        int read = RandomAccess.Read(_file, _chunkBuffer.AsSpan(0, (int)size), start);
         if (read != size) throw Corrupt($"column '{column.DottedPath}' is cut off");
-        return bytes;
+        return (int)size;
     }
 
     /// <summary>Decodes one column of one row group.</summary>
@@ -160,10 +163,10 @@ public sealed class ParquetReader : IDisposable
     /// <summary>Decodes one column of one row group.</summary>
     public ParquetColumnData ReadColumn(int rowGroup, ParquetColumn column)
     {
-        var chunk = ReadChunk(rowGroup, column, out var meta);
+        int length = ReadChunk(rowGroup, column, out var meta);
         return Wrap(() =>
         {
-            var dec = new ColumnChunkDecoder(column, meta, chunk, meta.NumValues);
+            var dec = new ColumnChunkDecoder(column, meta, _chunkBuffer, length, meta.NumValues);
             byte[] rep = [], def = [], values = [];
             int levels = 0, count = 0;
             var bytes = dec.Width == 0 ? new ByteArrayBuilder() : null;
@@ -207,14 +210,14 @@ public sealed class ParquetReader : IDisposable
         if (col.PhysicalType != ParquetPhysicalType.Float && !half)
             throw new ArgumentException($"Column '{col.DottedPath}' in '{FilePath}' holds {col.PhysicalType} values, not FLOAT or FLOAT16.");
         if (col.MaxRepetitionLevel > 1) throw new ArgumentException($"Column '{col.DottedPath}' is a nested list; only flat vectors can be read as a matrix.");
-        var chunk = ReadChunk(rowGroup, col, out var meta);
+        int length = ReadChunk(rowGroup, col, out var meta);
         int dim = rows == 0 ? 0 : (int)Math.Min(int.MaxValue, meta.NumValues / rows);
         if (rows > 0 && (long)dim * rows != meta.NumValues) throw new ArgumentException($"Column '{col.DottedPath}' holds {meta.NumValues} values in {rows} rows, which is not a fixed-length vector per row.");
         if (destination.Length != rows * dim)
             throw new ArgumentException($"Row group {rowGroup} of '{FilePath}' holds {rows} × {dim} floats in '{col.DottedPath}' but the destination has room for {destination.Length}.");
         try
         {
-            var dec = new ColumnChunkDecoder(col, meta, chunk, meta.NumValues);
+            var dec = new ColumnChunkDecoder(col, meta, _chunkBuffer, length, meta.NumValues);
             int written = 0;
             var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination);
             byte[]? halfBuffer = null;
@@ -222,10 +225,21 @@ public sealed class ParquetReader : IDisposable
             {
                 if (dec.NonNull != dec.Levels) throw new ArgumentException($"Column '{col.DottedPath}' has null vectors or elements; read it with ReadColumn instead.");
                 var rep = dec.Rep.AsSpan(0, dec.Levels);
-                // Each row must start exactly every dim values.
-                for (int i = 0; i < rep.Length; i++)
-                    if ((rep[i] == 0) != ((written + i) % dim == 0))
-                        throw new ArgumentException($"Column '{col.DottedPath}' does not hold {dim} values in every row; read it with ReadColumn instead.");
+                // Each row must start (repetition level 0) exactly every dim values; checked a row at a time, vectorized.
+                int phase = written % dim, i = 0;
+                while (i < rep.Length)
+                {
+                    bool ok;
+                    if (phase == 0) { ok = rep[i] == 0; i++; phase = dim == 1 ? 0 : 1; }
+                    else
+                    {
+                        int run = Math.Min(dim - phase, rep.Length - i);
+                        ok = !rep.Slice(i, run).Contains((byte)0);
+                        i += run;
+                        phase = (phase + run) % dim;
+                    }
+                    if (!ok) throw new ArgumentException($"Column '{col.DottedPath}' does not hold {dim} values in every row; read it with ReadColumn instead.");
+                }
                 if (written + dec.Levels > destination.Length) throw new ParquetFormatException($"column '{col.DottedPath}' holds more values than its metadata says");
                 if (!half) dec.DecodeFixed(bytes.Slice(written * 4, dec.Levels * 4));
                 else

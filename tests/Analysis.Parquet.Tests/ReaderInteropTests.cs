@@ -21,7 +21,9 @@ public sealed class ReaderInteropTests : IDisposable
           case when i % 4 = 0 then null else [[i], [], [i * 2, i * 3]] end::bigint[][] as lli,
           [i / 7.0, -i / 9.0, 1.5]::float[] as vec,
           date '2020-01-01' + (i % 400)::int as dt, (i % 100)::tinyint as ti, (i * 1000)::ubigint as ub,
-          (i * 1.25)::decimal(9, 2) as dec
+          (i * 1.25)::decimal(9, 2) as dec,
+          timestamp '2020-01-01 00:00:00' + i * interval 1001 millisecond as ts,
+          case when i % 3 = 0 then null else ('\x' || to_hex(128 + i % 128) || '\x' || to_hex(128 + i % 100))::blob end as bin
         from range(3000) r(i)
         """;
 
@@ -40,11 +42,13 @@ public sealed class ReaderInteropTests : IDisposable
         for (int i = 0; i < files.Count; i++) sql.Add($"copy t to {DuckDb.Lit(files[i])} {Variants[i]}");
         foreach (var f in files) sql.Add($"select * from read_parquet({DuckDb.Lit(f)})");
         var results = DuckDb.Run(sql);
+        var encodings = new HashSet<string>();
         for (int i = 0; i < files.Count; i++)
         {
             var expected = results[1 + files.Count + i]!["rows"]?.AsArray() ?? throw new InvalidOperationException($"DuckDB failed on {Variants[i]}: {results[1 + i]}");
             using var reader = ParquetReader.Open(files[i]);
             Assert.Equal(expected.Count, reader.RowCount);
+            foreach (var g in reader.RowGroups) foreach (var st in g.Statistics) encodings.UnionWith(st.Encodings);
             var actual = reader.ReadRowGroups().ToList();
             foreach (var field in reader.Schema.Children)
             {
@@ -53,7 +57,15 @@ public sealed class ReaderInteropTests : IDisposable
                 Assert.Equal(expected.Count, values.Count);
                 for (int r = 0; r < values.Count; r++) AssertSame(expected[r]![field.Name], values[r], $"{Variants[i]} {field.Name} row {r}");
             }
+            // The vector fast path on DuckDB's optional LIST<optional FLOAT> layout.
+            var vectors = new List<float>();
+            for (int g = 0; g < reader.RowGroups.Count; g++) { vectors.AddRange(reader.ReadFloatMatrix(g, "vec", out int dim)); Assert.Equal(3, dim); }
+            for (int r = 0; r < expected.Count; r++)
+                for (int k = 0; k < 3; k++) Assert.Equal(expected[r]!["vec"]![k]!.GetValue<double>(), vectors[r * 3 + k]);
         }
+        // The variants must really exercise the decoders, not just PLAIN.
+        foreach (var e in new[] { "PLAIN", "PLAIN_DICTIONARY", "RLE_DICTIONARY", "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY", "BYTE_STREAM_SPLIT" })
+            Assert.Contains(e, encodings);
     }
 
     internal static void AssertSame(JsonNode? expected, object? actual, string where)
@@ -80,6 +92,8 @@ public sealed class ReaderInteropTests : IDisposable
                 string text = actual switch
                 {
                     DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
+                    byte[] bytes => string.Concat(bytes.Select(x => $"\\x{x:X2}")), // the test blobs hold only bytes DuckDB escapes
                     IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                     _ => actual.ToString()!,
                 };

@@ -18,10 +18,14 @@ internal sealed class ColumnChunkDecoder
     private readonly ParquetColumn _column;
     private readonly ColumnMetaData _meta;
     private readonly byte[] _chunk;
+    private readonly int _chunkLength;
     private readonly long _maxValues;
     private int _pos;
     private long _valuesSeen;
     private byte[] _page = [];
+    // The current page's bytes: the chunk itself for uncompressed pages, else the decompression buffer.
+    private byte[] _buf = [];
+    private int _bufOffset;
     private byte[]? _dictFixed;
     private ByteArrayBuilder? _dictBytes;
     private int _dictCount;
@@ -34,11 +38,12 @@ internal sealed class ColumnChunkDecoder
 
     public int Width { get; }
 
-    public ColumnChunkDecoder(ParquetColumn column, ColumnMetaData meta, byte[] chunk, long maxValues)
+    public ColumnChunkDecoder(ParquetColumn column, ColumnMetaData meta, byte[] chunk, int chunkLength, long maxValues)
     {
         _column = column;
         _meta = meta;
         _chunk = chunk;
+        _chunkLength = chunkLength;
         _maxValues = maxValues;
         Width = column.PhysicalType switch
         {
@@ -56,29 +61,29 @@ internal sealed class ColumnChunkDecoder
     /// <summary>Moves to the next data page; false at the end of the chunk.</summary>
     public bool NextPage()
     {
-        while (_pos < _chunk.Length && _valuesSeen < _meta.NumValues)
+        while (_pos < _chunkLength && _valuesSeen < _meta.NumValues)
         {
-            var reader = new CompactReader(_chunk.AsSpan(_pos));
+            var reader = new CompactReader(_chunk.AsSpan(_pos, _chunkLength - _pos));
             PageHeader h;
             try { h = PageHeader.Read(ref reader); }
             catch (ParquetFormatException e) { throw Corrupt($"a page header at chunk offset {_pos} is unreadable ({e.Message})"); }
             _pos += reader.Position;
-            if (h.CompressedPageSize < 0 || h.CompressedPageSize > _chunk.Length - _pos)
-                throw Corrupt($"a page claims {h.CompressedPageSize} bytes but only {_chunk.Length - _pos} remain in the column chunk");
+            if (h.CompressedPageSize < 0 || h.CompressedPageSize > _chunkLength - _pos)
+                throw Corrupt($"a page claims {h.CompressedPageSize} bytes but only {_chunkLength - _pos} remain in the column chunk");
             if (h.UncompressedPageSize < 0 || h.UncompressedPageSize > 1 << 30 || (h.UncompressedPageSize > 0 && h.CompressedPageSize == 0))
                 throw Corrupt($"a page claims an uncompressed size of {h.UncompressedPageSize} bytes, which is not plausible");
-            var body = _chunk.AsSpan(_pos, h.CompressedPageSize);
+            int bodyOffset = _pos;
             _pos += h.CompressedPageSize;
             switch (h.Type)
             {
                 case PageType.DictionaryPage when h.HasDictionaryPage:
-                    ReadDictionary(h, body);
+                    ReadDictionary(h, bodyOffset);
                     continue;
                 case PageType.DataPage when h.HasDataPage:
-                    ReadDataPageV1(h, body);
+                    ReadDataPageV1(h, bodyOffset);
                     return true;
                 case PageType.DataPageV2 when h.HasDataPageV2:
-                    ReadDataPageV2(h, body);
+                    ReadDataPageV2(h, bodyOffset);
                     return true;
                 case PageType.IndexPage:
                     continue;
@@ -95,17 +100,27 @@ internal sealed class ColumnChunkDecoder
         _valuesSeen += numValues;
     }
 
-    private ReadOnlySpan<byte> Decompress(ReadOnlySpan<byte> source, int size)
+    /// <summary>Makes the page body at <paramref name="offset"/> available uncompressed in _buf.</summary>
+    private ReadOnlySpan<byte> Decompress(int offset, int compressedSize, int size)
     {
+        if (_meta.Codec == ParquetCompression.Uncompressed)
+        {
+            if (compressedSize != size) throw Corrupt($"an uncompressed page holds {compressedSize} bytes but its header says {size}");
+            _buf = _chunk;
+            _bufOffset = offset;
+            return _chunk.AsSpan(offset, size);
+        }
         if (_page.Length < size) _page = new byte[Math.Max(size, _page.Length * 2)];
-        string? error = PageCompression.Decompress(_meta.Codec, source, _page.AsSpan(0, size));
+        string? error = PageCompression.Decompress(_meta.Codec, _chunk.AsSpan(offset, compressedSize), _page.AsSpan(0, size));
         if (error is not null) throw Corrupt(error);
+        _buf = _page;
+        _bufOffset = 0;
         return _page.AsSpan(0, size);
     }
 
-    private void ReadDictionary(PageHeader h, ReadOnlySpan<byte> body)
+    private void ReadDictionary(PageHeader h, int offset)
     {
-        var data = Decompress(body, h.UncompressedPageSize);
+        var data = Decompress(offset, h.CompressedPageSize, h.UncompressedPageSize);
         if (h.NumValues < 0 || (Width > 0 && (long)h.NumValues * Width > data.Length) || (Width == 0 && (long)h.NumValues * 4 > data.Length))
             throw Corrupt($"the dictionary claims {h.NumValues} values but its page holds only {data.Length} bytes");
         if (h.Encoding is not (Encoding.Plain or Encoding.PlainDictionary)) throw Corrupt($"the dictionary page uses encoding {h.Encoding}, not PLAIN");
@@ -123,10 +138,10 @@ internal sealed class ColumnChunkDecoder
         }
     }
 
-    private void ReadDataPageV1(PageHeader h, ReadOnlySpan<byte> body)
+    private void ReadDataPageV1(PageHeader h, int offset)
     {
         CheckCount(h.NumValues);
-        var data = Decompress(body, h.UncompressedPageSize);
+        var data = Decompress(offset, h.CompressedPageSize, h.UncompressedPageSize);
         int p = 0;
         Levels = h.NumValues;
         p += ReadLevels(data[p..], _column.MaxRepetitionLevel, h.RepetitionLevelEncoding, ref Rep, lengthPrefixed: true, -1);
@@ -137,29 +152,34 @@ internal sealed class ColumnChunkDecoder
         _encoding = h.Encoding;
     }
 
-    private void ReadDataPageV2(PageHeader h, ReadOnlySpan<byte> body)
+    private void ReadDataPageV2(PageHeader h, int offset)
     {
         CheckCount(h.NumValues);
+        var body = _chunk.AsSpan(offset, h.CompressedPageSize);
         int levelBytes = h.RepetitionLevelsByteLength + h.DefinitionLevelsByteLength;
         if (h.RepetitionLevelsByteLength < 0 || h.DefinitionLevelsByteLength < 0 || levelBytes > body.Length || levelBytes > h.UncompressedPageSize)
             throw Corrupt("a v2 page's level lengths exceed the page");
         Levels = h.NumValues;
         // Levels in v2 pages are never compressed; copy them next to the values.
         int valuesSize = h.UncompressedPageSize - levelBytes;
-        if (_page.Length < h.UncompressedPageSize) _page = new byte[Math.Max(h.UncompressedPageSize, _page.Length * 2)];
-        body[..levelBytes].CopyTo(_page);
         var compressedValues = body[levelBytes..];
         if (h.IsCompressed && _meta.Codec != ParquetCompression.Uncompressed)
         {
+            if (_page.Length < h.UncompressedPageSize) _page = new byte[Math.Max(h.UncompressedPageSize, _page.Length * 2)];
+            body[..levelBytes].CopyTo(_page);
             string? error = PageCompression.Decompress(_meta.Codec, compressedValues, _page.AsSpan(levelBytes, valuesSize));
             if (error is not null) throw Corrupt(error);
+            _buf = _page;
+            _bufOffset = 0;
         }
         else
         {
+            // Nothing is compressed: decode in place.
             if (compressedValues.Length != valuesSize) throw Corrupt("a v2 page's sizes do not add up");
-            compressedValues.CopyTo(_page.AsSpan(levelBytes));
+            _buf = _chunk;
+            _bufOffset = offset;
         }
-        var data = _page.AsSpan(0, h.UncompressedPageSize);
+        var data = _buf.AsSpan(_bufOffset, h.UncompressedPageSize);
         ReadLevels(data[..h.RepetitionLevelsByteLength], _column.MaxRepetitionLevel, Encoding.Rle, ref Rep, lengthPrefixed: false, h.RepetitionLevelsByteLength);
         ReadLevels(data.Slice(h.RepetitionLevelsByteLength, h.DefinitionLevelsByteLength), _column.MaxDefinitionLevel, Encoding.Rle, ref Def, lengthPrefixed: false, h.DefinitionLevelsByteLength);
         CountNonNull();
@@ -217,14 +237,15 @@ internal sealed class ColumnChunkDecoder
             else throw Corrupt($"levels use encoding {encoding}, which is not RLE or BIT_PACKED");
         }
         catch (ParquetFormatException e) when (!e.Message.StartsWith("column '", StringComparison.Ordinal)) { throw Corrupt(e.Message); }
-        foreach (var l in dest) if (l > maxLevel) throw Corrupt($"a level of {l} exceeds the maximum {maxLevel}");
+        if (maxLevel < 255 && dest.IndexOfAnyInRange((byte)(maxLevel + 1), byte.MaxValue) is var bad and >= 0)
+            throw Corrupt($"a level of {dest[bad]} exceeds the maximum {maxLevel}");
         return used;
     }
 
     /// <summary>Decodes the current page's non-null values into <paramref name="destination"/> (NonNull × Width bytes).</summary>
     public void DecodeFixed(Span<byte> destination)
     {
-        var data = _page.AsSpan(_valuesStart, _valuesEnd - _valuesStart);
+        var data = _buf.AsSpan(_bufOffset + _valuesStart, _valuesEnd - _valuesStart);
         int n = NonNull;
         try
         {
@@ -285,7 +306,7 @@ internal sealed class ColumnChunkDecoder
     /// <summary>Decodes the current page's non-null BYTE_ARRAY values.</summary>
     public void DecodeByteArrays(ByteArrayBuilder output)
     {
-        var data = _page.AsSpan(_valuesStart, _valuesEnd - _valuesStart);
+        var data = _buf.AsSpan(_bufOffset + _valuesStart, _valuesEnd - _valuesStart);
         int n = NonNull;
         try
         {

@@ -34,6 +34,7 @@ internal static class RowAssembler
             else
             {
                 var list = lists[r - 1] ?? throw new ParquetFormatException($"column '{column.DottedPath}': a value continues a list that was never started");
+                if (dl < defAt[repeatedIndex[r - 1]]) throw new ParquetFormatException($"column '{column.DottedPath}': a repeated value has a definition level below its list's");
                 list.Add(Element(repeatedIndex[r - 1]));
             }
 
@@ -51,7 +52,12 @@ internal static class RowAssembler
                 return Element(i);
             }
 
-            object? Element(int i) => i == k - 1 ? data.GetValue(value++) : Build(i + 1);
+            object? Element(int i)
+            {
+                if (i != k - 1) return Build(i + 1);
+                if (value >= data.ValueCount) throw new ParquetFormatException($"column '{column.DottedPath}': its levels call for more values than the pages hold");
+                return data.GetValue(value++);
+            }
         }
         return rows;
     }
