@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Analysis.Numerics;
 
 namespace Analysis.Probing;
@@ -44,7 +45,9 @@ public static class LogisticRegression
         var classWeight = new double[k];
         for (var c = 0; c < k; c++) classWeight[c] = options.BalancedClassWeights && counts[c] > 0 ? (double)n / (k * counts[c]) : 1.0;
 
-        var (mean, scale) = options.Standardize ? Standardization(x) : (new double[d], Enumerable.Repeat(1.0, d).ToArray());
+        // Always center (the intercept is unpenalized, so the optimum is unchanged) and optionally scale: the float
+        // dot products then act on small numbers, which keeps the objective smooth to the optimum.
+        var (mean, scale) = Standardization(x, options.Standardize);
         var totalWeight = 0.0;
         foreach (var c in y) totalWeight += classWeight[c];
 
@@ -55,7 +58,7 @@ public static class LogisticRegression
         return new LinearClassifier { Classes = classes, Dimension = d, Weights = w, Bias = b };
     }
 
-    private static (double[] Mean, double[] Scale) Standardization(Matrix x)
+    private static (double[] Mean, double[] Scale) Standardization(Matrix x, bool scaleToUnitVariance)
     {
         var mean = new double[x.Columns];
         var sq = new double[x.Columns];
@@ -71,7 +74,7 @@ public static class LogisticRegression
             for (var j = 0; j < row.Length; j++) { var v = row[j] - mean[j]; sq[j] += v * v; }
         }
         // Constant features keep scale 1, as sklearn's StandardScaler does.
-        var scale = sq.Select(s => Math.Sqrt(s / x.Rows) is var sd && sd > 0 ? sd : 1.0).ToArray();
+        var scale = sq.Select(s => scaleToUnitVariance && Math.Sqrt(s / x.Rows) is var sd && sd > 0 ? sd : 1.0).ToArray();
         return (mean, scale);
     }
 
@@ -98,21 +101,28 @@ public static class LogisticRegression
         double[] mean, double[] scale, ReadOnlySpan<double> theta, Span<double> grad)
     {
         var d = x.Columns;
-        var (w, b) = Effective(theta, k, d, mean, scale);
-        var gradRaw = new double[k * d];
-        var residualSum = new double[k];
+        var w = new float[k * d];
+        for (var i = 0; i < w.Length; i++) w[i] = (float)theta[i];
+        var b = new float[k];
+        for (var c = 0; c < k; c++) b[c] = (float)theta[k * d + c];
+        var mu = mean.Select(v => (float)v).ToArray();
+        var inv = scale.Select(v => (float)(1 / v)).ToArray();
+        var gradW = new double[k * d];
+        var gradB = new double[k];
         var loss = 0.0;
         var gate = new object();
         Parallel.For(0, (x.Rows + BlockRows - 1) / BlockRows,
-            () => (G: new double[k * d], R: new double[k], Loss: new double[1], Block: new float[k * d], Z: new float[k]),
+            () => (G: new double[k * d], R: new double[k], Loss: new double[1], Block: new float[k * d], Z: new float[k], Row: new float[d]),
             (blk, _, local) =>
             {
                 Array.Clear(local.Block);
                 var end = Math.Min(x.Rows, (blk + 1) * BlockRows);
                 var z = local.Z;
+                var row = local.Row;
                 for (var i = blk * BlockRows; i < end; i++)
                 {
-                    var row = x.Row(i);
+                    TensorPrimitives.Subtract(x.Row(i), mu, row);
+                    TensorPrimitives.Multiply(row, inv, row);
                     RowProducts.DotMany(row, w, z);
                     var max = float.NegativeInfinity;
                     for (var c = 0; c < k; c++) { z[c] += b[c]; max = Math.Max(max, z[c]); }
@@ -136,23 +146,18 @@ public static class LogisticRegression
             {
                 lock (gate)
                 {
-                    for (var j = 0; j < gradRaw.Length; j++) gradRaw[j] += local.G[j];
-                    for (var c = 0; c < k; c++) residualSum[c] += local.R[c];
+                    for (var j = 0; j < gradW.Length; j++) gradW[j] += local.G[j];
+                    for (var c = 0; c < k; c++) gradB[c] += local.R[c];
                     loss += local.Loss[0];
                 }
             });
-        // Chain rule back to standardized parameters, plus the L2 term; everything divided by Σw.
         var penalty = 0.0;
-        for (var c = 0; c < k; c++)
+        for (var j = 0; j < k * d; j++)
         {
-            for (var j = 0; j < d; j++)
-            {
-                var t = theta[c * d + j];
-                penalty += t * t;
-                grad[c * d + j] = ((gradRaw[c * d + j] - residualSum[c] * mean[j]) / scale[j] + t / cReg) / totalWeight;
-            }
-            grad[k * d + c] = residualSum[c] / totalWeight;
+            penalty += theta[j] * theta[j];
+            grad[j] = (gradW[j] + theta[j] / cReg) / totalWeight;
         }
+        for (var c = 0; c < k; c++) grad[k * d + c] = gradB[c] / totalWeight;
         return (loss + 0.5 / cReg * penalty) / totalWeight;
     }
 }
