@@ -17,14 +17,15 @@ public static class CommandLine
     {
         var root = new RootCommand("Analysis: look inside ONNX language models — hooks, activations, probes.");
         root.Options.Add(Verbose);
-        root.Subcommands.Add(VerifyCommand.Create());
-        root.Subcommands.Add(Commands.ParquetCommand.Create());
-        root.Subcommands.Add(Commands.ExtractCommand.Create());
-        root.Subcommands.Add(Commands.DatasetCommand.Create());
+        // In the order a user meets them: the main job, then the steps it is made of, then the tools around them.
         root.Subcommands.Add(Commands.DemoCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ExposeCommand.Create());
+        root.Subcommands.Add(Commands.ExtractCommand.Create());
+        root.Subcommands.Add(Commands.DatasetCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(Commands.TokenizeCommand.Create());
+        root.Subcommands.Add(Commands.ParquetCommand.Create());
         return root;
     }
 
