@@ -94,7 +94,7 @@ public sealed class ExampleSource
         SourceFormat.Tsv => new DelimitedReader(path, '\t'),
         SourceFormat.TextLines => new TextLinesReader(path),
         SourceFormat.TextFiles => new TextFilesReader(path),
-        SourceFormat.Parquet => throw new NotSupportedException("PARQUET-PENDING"),
+        SourceFormat.Parquet => new ParquetRecordReader(path),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
