@@ -85,13 +85,12 @@ public sealed unsafe class InferenceSession : IDisposable
         var outValues = ArrayPool<nint>.Shared.Rent(outputCount + 1);
         var leases = ArrayPool<OrtValueLease>.Shared.Rent(inputCount + 1);
         var leased = 0;
+        // Pooled arrays hold stale pointers: clear before anything can throw, since the cleanup below releases non-zero ones.
+        outValues.AsSpan(0, outputCount).Clear();
         try
         {
             for (var i = 0; i < outputCount; i++)
-            {
                 outNames[i] = this.outputNames[outputNames is null ? i : OutputIndex(outputNames[i])];
-                outValues[i] = 0;
-            }
             foreach (var (name, tensor) in inputs)
             {
                 var index = InputIndex(name);

@@ -149,4 +149,37 @@ public class SessionTests
         Assert.Contains("24 bytes", e.Message);
         Assert.Throws<ArgumentException>(() => Tensor.Create(new float[0], -1));
     }
+
+    [Fact]
+    public void An_operator_ORT_does_not_implement_is_InvalidData_with_NotImplemented()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => InferenceSession.Open(TestData.NodeModel("test_bitshift_left_uint16")));
+        Assert.Equal(OrtErrorCode.NotImplemented, Assert.IsType<OrtException>(e.InnerException).Code);
+        Assert.Contains("BitShift", e.Message);
+    }
+
+    [Fact]
+    public void One_session_runs_on_many_threads_at_once()
+    {
+        using var session = InferenceSession.Open(TestData.NodeModel("test_add"), new SessionOptions { IntraOpThreads = 1 });
+        Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var x = Enumerable.Range(0, 60).Select(v => (float)(v * i)).ToArray();
+            var y = Enumerable.Repeat((float)i, 60).ToArray();
+            using var r = session.Run(new Dictionary<string, Tensor> { ["x"] = Tensor.Create(x, 3, 4, 5), ["y"] = Tensor.Create(y, 3, 4, 5) });
+            var sum = r[0].AsSpan<float>();
+            for (var k = 0; k < 60; k++) Assert.Equal(x[k] + y[k], sum[k]);
+        });
+    }
+
+    [Fact]
+    public void Disposed_sessions_and_results_refuse_use()
+    {
+        var session = InferenceSession.FromBytes(Models.Identity(TensorElementType.Float, 1));
+        var results = session.Run(new Dictionary<string, Tensor> { ["x"] = Tensor.Create([1f], 1) });
+        results.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => results[0].AsSpan<float>().Length);
+        session.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => session.Run(new Dictionary<string, Tensor> { ["x"] = Tensor.Create([1f], 1) }));
+    }
 }
