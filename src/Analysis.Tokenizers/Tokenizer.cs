@@ -72,15 +72,19 @@ public abstract class Tokenizer
     /// <summary>The id of a vocabulary string (model vocabulary or added token), or null.</summary>
     public abstract int? TokenToId(string token);
 
+    // A JSON object starts with '{' then '"' or '}' (after optional whitespace); a tokenizer.bin starts with a
+    // little-endian int32 whose low byte may happen to be '{' but is then followed by zero bytes.
     private static bool LooksLikeJson(string path)
     {
         using var stream = File.OpenRead(path);
-        Span<byte> head = stackalloc byte[64];
+        Span<byte> head = stackalloc byte[256];
         var n = stream.Read(head);
+        var seenBrace = false;
         foreach (var b in head[..n])
         {
-            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF) continue;
-            return b == (byte)'{';
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' || (!seenBrace && b is 0xEF or 0xBB or 0xBF)) continue;
+            if (!seenBrace) { if (b != (byte)'{') return false; seenBrace = true; continue; }
+            return b is (byte)'"' or (byte)'}';
         }
         return false;
     }

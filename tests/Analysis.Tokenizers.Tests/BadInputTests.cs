@@ -68,6 +68,24 @@ public class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Absurdly_sparse_ids_are_rejected_before_allocating()
+    {
+        var e = LoadFails("""{"model": {"type": "WordLevel", "vocab": {"a": 0, "b": 2000000000}, "unk_token": "a"}}""");
+        Assert.Equal("$.model.vocab", e.Data["JsonPath"]);
+        Assert.Contains("far beyond", e.Message);
+    }
+
+    [Fact]
+    public void Llama2c_file_whose_header_starts_with_a_brace_is_not_taken_for_json()
+    {
+        var bytes = File.ReadAllBytes(TestData.TokenizerPath("tok512"));
+        BitConverter.GetBytes(123).CopyTo(bytes, 0); // max_token_length 123: first byte is '{'
+        var path = Path.Combine(_dir, "model.tok");
+        File.WriteAllBytes(path, bytes);
+        Assert.Equal(TestData.Load("tok512").Encode("Once upon a time").Ids, Tokenizer.Load(path).Encode("Once upon a time").Ids);
+    }
+
+    [Fact]
     public void Truncated_llama2c_file_is_rejected_without_a_huge_allocation()
     {
         var original = File.ReadAllBytes(TestData.TokenizerPath("tok512"));

@@ -39,6 +39,37 @@ public class BatchTests
         Assert.Equal([4, 5], batch.Positions);
     }
 
+    [Theory]
+    [InlineData("tok512")]
+    [InlineData("llama3")]
+    [InlineData("t5")]
+    public void Truncation_keeps_special_tokens_and_cuts_content_from_the_chosen_side(string name)
+    {
+        var tokenizer = TestData.Load(name);
+        const string text = "Once upon a time, there was a little girl named Lily who loved to play outside.";
+        var full = tokenizer.Encode(text);
+        var content = tokenizer.Encode(text, addSpecialTokens: false);
+        var specials = full.Count - content.Count;
+        var right = tokenizer.Encode(text, true, specials + 5, Side.Right);
+        var left = tokenizer.Encode(text, true, specials + 5, Side.Left);
+        Assert.Equal(specials + 5, right.Count);
+        Assert.Equal(content.Ids[..5], right.Ids.Where((_, i) => !right.SpecialTokensMask[i]));
+        Assert.Equal(content.Ids[^5..], left.Ids.Where((_, i) => !left.SpecialTokensMask[i]));
+        Assert.Equal(content.Offsets[^5..], left.Offsets.Where((_, i) => !left.SpecialTokensMask[i]));
+    }
+
+    [Fact]
+    public void Parallel_batches_equal_one_by_one_encoding()
+    {
+        foreach (var name in new[] { "gpt2", "bert-minilm", "t5", "tok512" })
+        {
+            var tokenizer = TestData.Load(name);
+            var batch = tokenizer.EncodeBatch(TestData.Corpus);
+            for (var i = 0; i < TestData.Corpus.Length; i++)
+                Assert.Equal(tokenizer.Encode(TestData.Corpus[i]).Ids, batch.Rows[i].Ids);
+        }
+    }
+
     [Fact]
     public void Invalid_batch_options_are_rejected_with_argument_errors()
     {

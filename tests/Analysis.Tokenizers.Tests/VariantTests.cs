@@ -25,6 +25,8 @@ public class VariantTests
             replacement["vocab"] = json["model"]!["vocab"]!.DeepClone();
             json["model"] = replacement;
         }
+        if (variant["model_fields"] is JsonObject fields)
+            foreach (var (key, value) in fields) json["model"]![key] = value?.DeepClone();
         var dir = Directory.CreateTempSubdirectory("tokenizer-variant-").FullName;
         try
         {

@@ -117,6 +117,7 @@ for (const v of variants) {
   const json = JSON.parse(readFileSync(join(shared, v.base, 'tokenizer.json'), 'utf8'));
   Object.assign(json, v.set ?? {});
   if (v.model) json.model = { ...v.model, vocab: json.model.vocab };
+  if (v.model_fields) Object.assign(json.model, v.model_fields);
   json.padding = null; json.truncation = null;
   const rust = RustTokenizer.fromString(JSON.stringify(json));
   for (const text of variantTexts) {

@@ -20,6 +20,7 @@ internal sealed class Bpe : TokenModel
     private readonly bool _fuseUnk, _byteFallback, _ignoreMerges;
     private readonly int[] _byteIds = new int[256];
     private readonly ConcurrentDictionary<string, ModelToken[]> _cache = new(StringComparer.Ordinal);
+    private int _cached;
     private readonly ConcurrentDictionary<string, ModelToken[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
 
     public Bpe(ConfigNode node)
@@ -77,7 +78,9 @@ internal sealed class Bpe : TokenModel
         var start = output.Count;
         if (_ignoreMerges && _lookup.TryGetValue(word, out var whole)) output.Add(new ModelToken(whole, 0, word.Length));
         else Merge(word, output);
-        if (_cache.Count < CacheCapacity) _cache.TryAdd(word.ToString(), output.GetRange(start, output.Count - start).ToArray());
+        // Bounded: once full, new words are computed every time (ConcurrentDictionary.Count would take every lock).
+        if (Volatile.Read(ref _cached) < CacheCapacity && _cache.TryAdd(word.ToString(), output.GetRange(start, output.Count - start).ToArray()))
+            Interlocked.Increment(ref _cached);
     }
 
     private record struct Symbol(int Id, int Start, int End, int Prev, int Next);

@@ -37,10 +37,12 @@ internal abstract class TokenModel
         foreach (var (token, value) in vocab.Properties())
         {
             var id = value.Int();
-            if (id < 0 || id > 50_000_000) throw value.Error($"token id {id} is out of range");
+            if (id < 0) throw value.Error($"token id {id} is negative");
             ids[token] = id;
             max = Math.Max(max, id);
         }
+        // Ids may have gaps, but not so many that the id table would dwarf the vocabulary (a corrupt file).
+        if (max >= 4L * ids.Count + 65_536) throw vocab.Error($"the largest id {max} is far beyond the {ids.Count} tokens; ids must be (nearly) dense");
         var tokens = new string[max + 1];
         foreach (var (token, id) in ids)
         {

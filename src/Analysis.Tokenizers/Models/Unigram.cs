@@ -53,10 +53,11 @@ internal sealed class Unigram : TokenModel
     {
         if (word.IsEmpty) return;
         var n = word.Length;
-        var score = new double[n + 1];
-        var from = new int[n + 1];
-        var id = new int[n + 1];
-        Array.Fill(from, -1);
+        var score = System.Buffers.ArrayPool<double>.Shared.Rent(n + 1);
+        var from = System.Buffers.ArrayPool<int>.Shared.Rent(n + 1);
+        var id = System.Buffers.ArrayPool<int>.Shared.Rent(n + 1);
+        score[0] = 0;
+        Array.Fill(from, -1, 0, n + 1);
         for (var start = 0; start < n;)
         {
             var charLength = start + 1 < n && char.IsSurrogatePair(word[start], word[start + 1]) ? 2 : 1;
@@ -88,6 +89,9 @@ internal sealed class Unigram : TokenModel
             end = start;
         }
         output.Reverse(first, output.Count - first);
+        System.Buffers.ArrayPool<double>.Shared.Return(score);
+        System.Buffers.ArrayPool<int>.Shared.Return(from);
+        System.Buffers.ArrayPool<int>.Shared.Return(id);
         if (_byteFallback) ExpandUnknownBytes(word, output, first);
     }
 

@@ -18,12 +18,14 @@ internal sealed class BertNormalizer(bool cleanText, bool chineseChars, bool? st
         }
         var pad = chineseChars && IsChinese(rune.Value);
         if (pad) builder.Append(' ', start, end);
-        if (_stripAccents)
+        if (_stripAccents && rune.Value >= 0xC0) // nothing below U+00C0 has a canonical decomposition
         {
-            Span<char> one = stackalloc char[2];
-            var decomposed = UnicodeNormalization.Normalize(one[..rune.EncodeToUtf16(one)], NormalizationForm.FormD);
-            foreach (var r in decomposed.EnumerateRunes())
+            var decomposed = t_decomposed ??= [];
+            decomposed.Clear();
+            UnicodeNormalization.Decompose(rune.Value, compat: false, decomposed);
+            foreach (var cp in decomposed)
             {
+                var r = new Rune(cp);
                 if (Rune.GetUnicodeCategory(r) == UnicodeCategory.NonSpacingMark) continue;
                 if (lowercase) Lowercase.Map(r, builder, start, end); else AppendRune(builder, r, start, end);
             }
@@ -32,6 +34,8 @@ internal sealed class BertNormalizer(bool cleanText, bool chineseChars, bool? st
         else AppendRune(builder, rune, start, end);
         if (pad) builder.Append(' ', start, end);
     });
+
+    [ThreadStatic] private static List<int>? t_decomposed;
 
     internal static bool IsWhitespace(Rune r) => r.Value is '\t' or '\n' or '\r' || Rune.IsWhiteSpace(r);
 

@@ -12,8 +12,11 @@ internal static class Splitting
     /// </summary>
     public static void Apply(Piece piece, List<(int Start, int End)> matches, SplitBehavior behavior, bool invert, List<Piece> output)
     {
-        // Segments covering the whole piece, each flagged as delimiter (match) or not.
-        var segments = new List<(int Start, int End, bool IsMatch)>(matches.Count * 2 + 1);
+        // Segments covering the whole piece, each flagged as delimiter (match) or not. Scratch lists are per thread.
+        var segments = t_segments ??= [];
+        var merged = t_merged ??= [];
+        segments.Clear();
+        merged.Clear();
         var at = 0;
         foreach (var (s, e) in matches)
         {
@@ -23,7 +26,6 @@ internal static class Splitting
         }
         if (at < piece.Length) segments.Add((at, piece.Length, invert));
 
-        var merged = new List<(int Start, int End)>(segments.Count);
         var previousMatch = false;
         switch (behavior)
         {
@@ -67,8 +69,16 @@ internal static class Splitting
     /// <summary>Runs <paramref name="split"/> over every piece, replacing the list's contents.</summary>
     public static void Each(List<Piece> pieces, Action<Piece, List<Piece>> split)
     {
-        var input = pieces.ToArray();
+        if (pieces.Count == 0) return;
+        var input = t_input ??= [];
+        input.Clear();
+        input.AddRange(pieces);
         pieces.Clear();
         foreach (var p in input) split(p, pieces);
+        input.Clear();
     }
+
+    [ThreadStatic] private static List<(int Start, int End, bool IsMatch)>? t_segments;
+    [ThreadStatic] private static List<(int Start, int End)>? t_merged;
+    [ThreadStatic] private static List<Piece>? t_input;
 }

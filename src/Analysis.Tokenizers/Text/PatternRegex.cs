@@ -15,7 +15,8 @@ internal sealed class PatternRegex
     private static readonly char[] StandIns = BuildStandIns();
     private readonly Regex _regex;
 
-    public PatternRegex(string pattern) => _regex = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    // The timeout turns a pathological user pattern into an exception instead of a hang.
+    public PatternRegex(string pattern) => _regex = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
 
     public static PatternRegex Literal(string text) => new(Regex.Escape(text));
 

@@ -54,7 +54,8 @@ internal static class UnicodeNormalization
         return sb.ToString();
     }
 
-    private static void Decompose(int cp, bool compat, List<int> output)
+    /// <summary>Appends the full canonical (or compatibility) decomposition of one code point.</summary>
+    public static void Decompose(int cp, bool compat, List<int> output)
     {
         if (cp is >= SBase and < SBase + SCount)
         {
