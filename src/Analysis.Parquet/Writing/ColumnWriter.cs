@@ -25,7 +25,7 @@ internal sealed class ColumnWriter
     private readonly ArrayBufferWriter<byte> _compressed = new(1 << 16);
     private readonly ChunkStatistics _stats = new();
     private readonly int _maxDef, _maxRep;
-    private int _pageRows, _pageNulls, _pageValues;
+    private int _pageRows, _pageNulls;
     private long _chunkLevels, _chunkUncompressed;
     private readonly HashSet<Encoding> _encodings = [];
     // Dictionary encoding of strings: distinct values PLAIN-encoded, and the current page's indices.
@@ -163,7 +163,6 @@ internal sealed class ColumnWriter
                 Append(MemoryMarshal.AsBytes(slice));
                 stats(_stats, slice);
                 if (_maxDef > 0) Fill(_present, 1, n);
-                _pageValues += n;
             }
             else
             {
@@ -178,7 +177,6 @@ internal sealed class ColumnWriter
                     {
                         Append(MemoryMarshal.AsBytes(slice[i..j]));
                         stats(_stats, slice[i..j]);
-                        _pageValues += j - i;
                     }
                     else { _pageNulls += j - i; _stats.AddNulls(j - i); }
                     i = j;
@@ -224,7 +222,6 @@ internal sealed class ColumnWriter
                     _indices.Add(index);
                 }
                 else _stats.AddBytes(AppendPlainString(_values, s));
-                _pageValues++;
                 if (_maxDef > 0) Fill(_present, 1, 1);
             }
             _pageRows++;
@@ -276,7 +273,6 @@ internal sealed class ColumnWriter
                 stats(_stats, slice);
                 if (_maxDef > 1) Fill(_present, 1, n);
                 _pageRows = n;
-                _pageValues = n * dim;
                 Rows += n;
                 EmitVectorPage(MemoryMarshal.AsBytes(slice));
             }
@@ -290,7 +286,6 @@ internal sealed class ColumnWriter
                         var row = slice.Slice(r * dim, dim);
                         Append(MemoryMarshal.AsBytes(row));
                         stats(_stats, row);
-                        _pageValues += dim;
                     }
                     else { _pageNulls++; _stats.AddNulls(1); }
                     if (_maxDef > 1) Fill(_present, isPresent ? (byte)1 : (byte)0, 1);
@@ -444,7 +439,7 @@ internal sealed class ColumnWriter
         _chunkLevels += numLevels;
         _values.ResetWrittenCount();
         _present.ResetWrittenCount();
-        _pageRows = _pageNulls = _pageValues = 0;
+        _pageRows = _pageNulls = 0;
     }
 
     private void WriteV1Body(ArrayBufferWriter<byte> w, ReadOnlySpan<byte> rep, ReadOnlySpan<byte> def, ReadOnlySpan<byte> values)
