@@ -36,7 +36,13 @@ public sealed class ParquetColumnData
     public ReadOnlySpan<byte> DefinitionLevels => _def.AsSpan(0, LevelCount);
 
     /// <summary>The non-null values of a fixed-width column as <typeparamref name="T"/> (int, long, float, double, Half, byte for booleans).</summary>
-    public ReadOnlySpan<T> Values<T>() where T : unmanaged => MemoryMarshal.Cast<byte, T>(_fixed.AsSpan(0, _bytes is null ? ValueCount * ValueWidthOf() : 0));
+    public ReadOnlySpan<T> Values<T>() where T : unmanaged
+    {
+        int width = ValueWidthOf();
+        if (_bytes is not null || System.Runtime.CompilerServices.Unsafe.SizeOf<T>() != width)
+            throw new ArgumentException($"Column '{Column.DottedPath}' holds {Column.PhysicalType} values ({(width == 0 ? "variable" : width)} bytes each); {typeof(T).Name} does not match. Use GetBytes or GetValue for byte arrays.");
+        return MemoryMarshal.Cast<byte, T>(_fixed.AsSpan(0, ValueCount * width));
+    }
 
     private int ValueWidthOf() => Column.PhysicalType switch
     {

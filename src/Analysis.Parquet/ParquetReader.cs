@@ -205,7 +205,8 @@ public sealed class ParquetReader : IDisposable
     public int ReadFloatVectors(int rowGroup, string column, Span<float> destination)
     {
         var col = Column(column);
-        long rows = _meta.RowGroups[Math.Clamp(rowGroup, 0, Math.Max(0, _meta.RowGroups.Count - 1))].NumRows;
+        if ((uint)rowGroup >= (uint)_meta.RowGroups.Count) throw new ArgumentOutOfRangeException(nameof(rowGroup), $"'{FilePath}' has {_meta.RowGroups.Count} row groups; {rowGroup} is out of range.");
+        long rows = _meta.RowGroups[rowGroup].NumRows;
         bool half = col.PhysicalType == ParquetPhysicalType.FixedLenByteArray && col.Leaf.LogicalType?.Kind == ParquetLogicalKind.Float16;
         if (col.PhysicalType != ParquetPhysicalType.Float && !half)
             throw new ArgumentException($"Column '{col.DottedPath}' in '{FilePath}' holds {col.PhysicalType} values, not FLOAT or FLOAT16.");
@@ -261,6 +262,7 @@ public sealed class ParquetReader : IDisposable
     public float[] ReadFloatMatrix(int rowGroup, string column, out int dimension)
     {
         var col = Column(column);
+        if ((uint)rowGroup >= (uint)_meta.RowGroups.Count) throw new ArgumentOutOfRangeException(nameof(rowGroup), $"'{FilePath}' has {_meta.RowGroups.Count} row groups; {rowGroup} is out of range.");
         var meta = _meta.RowGroups[rowGroup].Columns[col.Index].MetaData!;
         if (meta.NumValues > Array.MaxLength) throw Corrupt($"column '{col.DottedPath}' claims {meta.NumValues} values");
         if ((long)meta.NumValues * 4 > FileLength * 64L + (1 << 20)) throw Corrupt($"column '{col.DottedPath}' claims {meta.NumValues} values, implausibly many for the file size");

@@ -11,6 +11,8 @@ public sealed record ParquetWriterOptions
     public int PageSize { get; init; } = 1 << 20;
     /// <summary>Data page format: 1 (the widely read default) or 2.</summary>
     public int DataPageVersion { get; init; } = 1;
+    /// <summary>Dictionary-encode string columns (falls back to PLAIN within a row group once the dictionary passes 1 MiB).</summary>
+    public bool DictionaryEncoding { get; init; } = true;
     /// <summary>Key-value metadata stored in the footer.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     /// <summary>The footer's created_by string.</summary>

@@ -16,8 +16,6 @@ public sealed class LegacyLayoutTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private sealed record Page(byte[] Rep, byte[] Def, byte[] Values, Format.Encoding Encoding);
-
     [Fact]
     public void TwoLevelListsBareRepeatedAndDeltaByteArrayMatchDuckDb()
     {
@@ -31,12 +29,12 @@ public sealed class LegacyLayoutTests : IDisposable
             new() { Name = "c", Repetition = ParquetRepetition.Optional, Type = ParquetPhysicalType.ByteArray, ConvertedType = ParquetConvertedType.Utf8 },
         };
         // a = [1,2], null, [], [3]   (max def 2, max rep 1)
-        var a = new Page(Rle([0, 1, 0, 0, 0], 1), Rle([2, 2, 0, 1, 2], 2), Plain(1, 2, 3), Format.Encoding.Plain);
+        var a = new RawParquetFile.Page(Rle([0, 1, 0, 0, 0], 1), Rle([2, 2, 0, 1, 2], 2), Plain(1, 2, 3), Format.Encoding.Plain);
         // b = [5], [], [6,7], []      (max def 1, max rep 1)
-        var b = new Page(Rle([0, 0, 0, 1, 0], 1), Rle([1, 0, 1, 1, 0], 1), Plain(5, 6, 7), Format.Encoding.Plain);
+        var b = new RawParquetFile.Page(Rle([0, 0, 0, 1, 0], 1), Rle([1, 0, 1, 1, 0], 1), Plain(5, 6, 7), Format.Encoding.Plain);
         // c = "apple", "applesauce", null, "apply" as DELTA_BYTE_ARRAY: prefix lengths, then DELTA_LENGTH suffixes.
-        var c = new Page([], Rle([1, 1, 0, 1], 1), DeltaByteArray(("", "apple"), ("apple", "sauce"), ("appl", "y")), Format.Encoding.DeltaByteArray);
-        WriteFile(path, schema, [(a, 5, ["a", "array"]), (b, 5, ["b"]), (c, 4, ["c"])], rows: 4);
+        var c = new RawParquetFile.Page([], Rle([1, 1, 0, 1], 1), DeltaByteArray(("", "apple"), ("apple", "sauce"), ("appl", "y")), Format.Encoding.DeltaByteArray);
+        RawParquetFile.Write(path, schema, [(a, 5, ["a", "array"]), (b, 5, ["b"]), (c, 4, ["c"])], rows: 4);
 
         using var reader = ParquetReader.Open(path);
         var ours = reader.Schema.Children.Select(f => reader.ReadColumn(0, reader.Columns.First(col => col.FieldName == f.Name)).ToRows()).ToList();
@@ -76,46 +74,5 @@ public sealed class LegacyLayoutTests : IDisposable
         DeltaBinaryPackedEncoder.Encode([.. suffixes.Select(s => (long)s.Length)], w);
         foreach (var s in suffixes) { s.CopyTo(w.GetSpan(s.Length)); w.Advance(s.Length); }
         return w.WrittenSpan.ToArray();
-    }
-
-    private static void WriteFile(string path, List<SchemaElement> schema, List<(Page Page, int Levels, List<string> Path)> columns, int rows)
-    {
-        using var file = File.Create(path);
-        file.Write("PAR1"u8);
-        var group = new RowGroup { NumRows = rows };
-        foreach (var (page, levels, columnPath) in columns)
-        {
-            var body = new ArrayBufferWriter<byte>();
-            foreach (var part in new[] { page.Rep, page.Def })
-            {
-                if (part.Length == 0) continue;
-                BitConverter.GetBytes(part.Length).CopyTo(body.GetSpan(4)); body.Advance(4);
-                part.CopyTo(body.GetSpan(part.Length)); body.Advance(part.Length);
-            }
-            page.Values.CopyTo(body.GetSpan(page.Values.Length)); body.Advance(page.Values.Length);
-            var header = new PageHeader
-            {
-                Type = PageType.DataPage, NumValues = levels, Encoding = page.Encoding,
-                UncompressedPageSize = body.WrittenCount, CompressedPageSize = body.WrittenCount,
-            };
-            long offset = file.Position;
-            var h = new CompactWriter();
-            header.Write(h);
-            file.Write(h.Output.WrittenSpan);
-            file.Write(body.WrittenSpan);
-            var meta = new ColumnMetaData
-            {
-                Type = columnPath[0] == "c" ? ParquetPhysicalType.ByteArray : ParquetPhysicalType.Int32,
-                Encodings = [page.Encoding, Format.Encoding.Rle], PathInSchema = columnPath, Codec = ParquetCompression.Uncompressed,
-                NumValues = levels, TotalUncompressedSize = file.Position - offset, TotalCompressedSize = file.Position - offset, DataPageOffset = offset,
-            };
-            group.Columns.Add(new ColumnChunk { FileOffset = offset, MetaData = meta });
-            group.TotalByteSize += meta.TotalCompressedSize;
-        }
-        var footer = new CompactWriter();
-        new FileMetaData { Schema = schema, NumRows = rows, RowGroups = [group], CreatedBy = "hand-built test file" }.Write(footer);
-        file.Write(footer.Output.WrittenSpan);
-        file.Write(BitConverter.GetBytes(footer.Output.WrittenCount));
-        file.Write("PAR1"u8);
     }
 }

@@ -110,3 +110,47 @@ public sealed class RobustnessTests : IDisposable
         return b;
     }
 }
+
+/// <summary>Page headers that claim absurd sizes are refused before any buffer of that size is allocated.</summary>
+public sealed class AbsurdSizeTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static List<Format.SchemaElement> Schema() =>
+    [
+        new() { Name = "schema", NumChildren = 1 },
+        new() { Name = "x", Repetition = ParquetRepetition.Optional, Type = ParquetPhysicalType.Int32 },
+    ];
+
+    private static RawParquetFile.Page OnePage()
+    {
+        var def = new System.Buffers.ArrayBufferWriter<byte>();
+        Encodings.RleHybridEncoder.Encode<byte>([1, 1, 1], 1, def);
+        return new RawParquetFile.Page([], def.WrittenSpan.ToArray(), [.. new[] { 1, 2, 3 }.SelectMany(BitConverter.GetBytes)], Format.Encoding.Plain);
+    }
+
+    private void AssertRefusedCheaply(string name, ParquetCompression codec, Action<Format.PageHeader, Format.ColumnMetaData> tweak, string expected)
+    {
+        string path = _dir.File(name);
+        RawParquetFile.Write(path, Schema(), [(OnePage(), 3, ["x"])], rows: 3, codec, tweak);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        using var r = ParquetReader.Open(path);
+        var e = Assert.Throws<ParquetFormatException>(() => r.ReadColumn(0, "x"));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, $"{name}: allocated {(GC.GetAllocatedBytesForCurrentThread() - before) >> 20} MiB before failing");
+        Assert.Contains(path, e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void HugeUncompressedPageSizesAreRefused()
+    {
+        foreach (var codec in new[] { ParquetCompression.Zstd, ParquetCompression.Snappy, ParquetCompression.Gzip, ParquetCompression.Lz4Raw })
+            AssertRefusedCheaply($"huge-{codec}.parquet", codec, (h, _) => h.UncompressedPageSize = 900 << 20, "page header says");
+    }
+
+    [Fact]
+    public void PagesClaimingBillionsOfValuesAreRefused() =>
+        AssertRefusedCheaply("many.parquet", ParquetCompression.Uncompressed, (h, m) => { h.NumValues = int.MaxValue; m.NumValues = long.MaxValue; }, "not plausible");
+}

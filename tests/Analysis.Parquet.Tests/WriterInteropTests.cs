@@ -98,6 +98,37 @@ public sealed class WriterInteropTests : IDisposable
         Assert.Equal(table.Tok.Where(x => x is not null).Min(StringComparer.Ordinal), stats["tok"]["mn"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(1, false)]
+    public void StringDictionariesFallBackToPlainAndDuckDbAgrees(int pageVersion, bool dictionary)
+    {
+        // 70,000 strings: a few repeated ones, then distinct ones that push the dictionary past its 1 MiB limit.
+        var strings = Enumerable.Range(0, 70_000).Select(i => i < 20_000 ? $"tok{i % 50}" : $"distinct-{i:D8}-{new string('x', i % 23)}").ToArray();
+        string path = _dir.File($"dict-{pageVersion}-{dictionary}.parquet");
+        using (var w = ParquetWriter.Create(path, [ParquetField.String("s", nullable: true)], new ParquetWriterOptions { DataPageVersion = pageVersion, DictionaryEncoding = dictionary, Compression = ParquetCompression.Zstd }))
+        {
+            for (int start = 0; start < strings.Length; start += 10_000)
+            {
+                var batch = strings[start..(start + 10_000)].Select((x, i) => i % 97 == 0 ? null : x).ToArray();
+                w.WriteStrings("s", batch);
+                w.EndBatch();
+            }
+            w.Finish();
+        }
+        var expected = strings.Select((x, i) => i % 10_000 % 97 == 0 ? null : x).ToArray();
+        var duck = DuckDb.Query($"select s from read_parquet({DuckDb.Lit(path)})")[0];
+        Assert.Equal(expected, duck.Select(r => r!["s"]?.GetValue<string>()));
+        using var reader = ParquetReader.Open(path);
+        Assert.Single(reader.RowGroups);
+        Assert.Equal(expected, reader.ReadColumn(0, "s").ToRows().Cast<string?>());
+        var encodings = reader.RowGroups[0].Statistics[0].Encodings;
+        Assert.Equal(dictionary, encodings.Contains(pageVersion == 2 ? "RLE_DICTIONARY" : "PLAIN_DICTIONARY"));
+        Assert.Equal(expected.Where(x => x is not null).Min(StringComparer.Ordinal), reader.RowGroups[0].Statistics[0].Min);
+        Assert.Equal(expected.Where(x => x is not null).Max(StringComparer.Ordinal), reader.RowGroups[0].Statistics[0].Max);
+    }
+
     [Fact]
     public void DisposeWithoutFinishLeavesNoFile()
     {

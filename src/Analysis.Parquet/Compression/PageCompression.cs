@@ -53,6 +53,37 @@ internal static class PageCompression
         }
     }
 
+    /// <summary>
+    /// Checks, before a buffer is allocated, that compressed data can plausibly expand to <paramref name="size"/> bytes:
+    /// the size Snappy, ZSTD and GZIP record themselves must match, and LZ4 cannot expand more than 255 times.
+    /// Returns null when plausible, else what is wrong.
+    /// </summary>
+    public static string? CheckDeclaredSize(ParquetCompression codec, ReadOnlySpan<byte> source, int size)
+    {
+        switch (codec)
+        {
+            case ParquetCompression.Snappy:
+            {
+                ulong declared = 0;
+                for (int i = 0, shift = 0; i < source.Length && i < 5; i++, shift += 7)
+                {
+                    declared |= (ulong)(source[i] & 0x7F) << shift;
+                    if ((source[i] & 0x80) == 0) break;
+                }
+                return declared == (ulong)size ? null : $"the Snappy block declares {declared} bytes but the page header says {size}";
+            }
+            case ParquetCompression.Zstd:
+                return Zstd.DeclaredSize(source) is { } z && z != (ulong)size ? $"the ZSTD frame declares {z} bytes but the page header says {size}" : null;
+            case ParquetCompression.Gzip:
+                // The GZIP trailer holds the uncompressed size modulo 2^32.
+                return source.Length >= 18 && BitConverter.ToUInt32(source[^4..]) != (uint)size ? $"the GZIP trailer declares {BitConverter.ToUInt32(source[^4..])} bytes but the page header says {size}" : null;
+            case ParquetCompression.Lz4Raw:
+                return (long)size > (long)source.Length * 255 + 64 ? $"{source.Length} bytes of LZ4 cannot expand to the {size} bytes the page header says" : null;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>Decompresses into exactly <paramref name="destination"/>.Length bytes; returns null on success or what went wrong.</summary>
     public static string? Decompress(ParquetCompression codec, ReadOnlySpan<byte> source, Span<byte> destination)
     {
@@ -65,14 +96,7 @@ internal static class PageCompression
             case ParquetCompression.Snappy:
             {
                 // Check Snappy's own length prefix first so a corrupt page cannot make the decoder allocate an absurd buffer.
-                ulong declared = 0;
-                int shift = 0, i = 0;
-                for (; i < source.Length && i < 5; i++, shift += 7)
-                {
-                    declared |= (ulong)(source[i] & 0x7F) << shift;
-                    if ((source[i] & 0x80) == 0) break;
-                }
-                if (declared != (ulong)destination.Length) return $"the Snappy block declares {declared} bytes but the page header says {destination.Length}";
+                if (CheckDeclaredSize(codec, source, destination.Length) is { } wrong) return wrong;
                 byte[] plain;
                 try { plain = IronSnappy.Snappy.Decode(source); }
                 catch (Exception e) when (e is not OutOfMemoryException) { return $"the Snappy data is corrupt ({e.Message})"; }

@@ -10,6 +10,7 @@ internal static partial class Zstd
     [LibraryImport(Library, EntryPoint = "ZSTD_compressBound")] private static partial nuint CompressBound(nuint srcSize);
     [LibraryImport(Library, EntryPoint = "ZSTD_compress")] private static unsafe partial nuint CompressNative(byte* dst, nuint dstCapacity, byte* src, nuint srcSize, int level);
     [LibraryImport(Library, EntryPoint = "ZSTD_decompress")] private static unsafe partial nuint DecompressNative(byte* dst, nuint dstCapacity, byte* src, nuint srcSize);
+    [LibraryImport(Library, EntryPoint = "ZSTD_getFrameContentSize")] private static unsafe partial ulong FrameContentSize(byte* src, nuint srcSize);
     [LibraryImport(Library, EntryPoint = "ZSTD_isError")] private static partial uint IsError(nuint code);
     [LibraryImport(Library, EntryPoint = "ZSTD_getErrorName")] private static partial nint ErrorName(nuint code);
 
@@ -34,6 +35,18 @@ internal static partial class Zstd
             nuint written = Call(() => CompressNative((byte*)dp, (nuint)dl, (byte*)sp, (nuint)sl, level));
             if (IsError(written) != 0) throw new InvalidOperationException($"ZSTD compression failed: {Marshal.PtrToStringAnsi(ErrorName(written))}.");
             return (int)written;
+        }
+    }
+
+    /// <summary>The size the frame header declares, or null when the header does not say (or is not a ZSTD frame).</summary>
+    public static unsafe ulong? DeclaredSize(ReadOnlySpan<byte> source)
+    {
+        fixed (byte* s = source)
+        {
+            nint sp = (nint)s;
+            int sl = source.Length;
+            ulong size = Call(() => FrameContentSize((byte*)sp, (nuint)sl));
+            return size >= ulong.MaxValue - 1 ? null : size; // ZSTD_CONTENTSIZE_UNKNOWN / _ERROR
         }
     }
 

@@ -94,9 +94,14 @@ internal sealed class ColumnChunkDecoder
         return false;
     }
 
-    private void CheckCount(int numValues)
+    /// <summary>Most values a page may claim without at least one bit of page data per value (only RLE runs get there).</summary>
+    private const int ImplausibleValueCount = 1 << 20;
+
+    private void CheckCount(int numValues, int pageBytes)
     {
         if (numValues < 0 || _valuesSeen + numValues > _maxValues) throw Corrupt($"a page claims {numValues} values, more than the column chunk holds");
+        if (numValues > ImplausibleValueCount && numValues > (long)pageBytes * 8)
+            throw Corrupt($"a page of {pageBytes} bytes claims {numValues} values, which is not plausible");
         _valuesSeen += numValues;
     }
 
@@ -110,6 +115,8 @@ internal sealed class ColumnChunkDecoder
             _bufOffset = offset;
             return _chunk.AsSpan(offset, size);
         }
+        string? implausible = PageCompression.CheckDeclaredSize(_meta.Codec, _chunk.AsSpan(offset, compressedSize), size);
+        if (implausible is not null) throw Corrupt(implausible);
         if (_page.Length < size) _page = new byte[Math.Max(size, _page.Length * 2)];
         string? error = PageCompression.Decompress(_meta.Codec, _chunk.AsSpan(offset, compressedSize), _page.AsSpan(0, size));
         if (error is not null) throw Corrupt(error);
@@ -140,7 +147,7 @@ internal sealed class ColumnChunkDecoder
 
     private void ReadDataPageV1(PageHeader h, int offset)
     {
-        CheckCount(h.NumValues);
+        CheckCount(h.NumValues, h.UncompressedPageSize);
         var data = Decompress(offset, h.CompressedPageSize, h.UncompressedPageSize);
         int p = 0;
         Levels = h.NumValues;
@@ -154,7 +161,7 @@ internal sealed class ColumnChunkDecoder
 
     private void ReadDataPageV2(PageHeader h, int offset)
     {
-        CheckCount(h.NumValues);
+        CheckCount(h.NumValues, h.UncompressedPageSize);
         var body = _chunk.AsSpan(offset, h.CompressedPageSize);
         int levelBytes = h.RepetitionLevelsByteLength + h.DefinitionLevelsByteLength;
         if (h.RepetitionLevelsByteLength < 0 || h.DefinitionLevelsByteLength < 0 || levelBytes > body.Length || levelBytes > h.UncompressedPageSize)
@@ -165,6 +172,8 @@ internal sealed class ColumnChunkDecoder
         var compressedValues = body[levelBytes..];
         if (h.IsCompressed && _meta.Codec != ParquetCompression.Uncompressed)
         {
+            string? implausible = PageCompression.CheckDeclaredSize(_meta.Codec, compressedValues, valuesSize);
+            if (implausible is not null) throw Corrupt(implausible);
             if (_page.Length < h.UncompressedPageSize) _page = new byte[Math.Max(h.UncompressedPageSize, _page.Length * 2)];
             body[..levelBytes].CopyTo(_page);
             string? error = PageCompression.Decompress(_meta.Codec, compressedValues, _page.AsSpan(levelBytes, valuesSize));

@@ -25,9 +25,15 @@ internal sealed class ColumnWriter
     private readonly ArrayBufferWriter<byte> _compressed = new(1 << 16);
     private readonly ChunkStatistics _stats = new();
     private readonly int _maxDef, _maxRep;
-    private int _pageRows, _pageNulls, _pageValues;
+    private int _pageRows, _pageNulls;
     private long _chunkLevels, _chunkUncompressed;
     private readonly HashSet<Encoding> _encodings = [];
+    // Dictionary encoding of strings: distinct values PLAIN-encoded, and the current page's indices.
+    private const int DictionaryLimit = 1 << 20;
+    private readonly Dictionary<string, int>? _dictionary;
+    private readonly ArrayBufferWriter<byte> _dictionaryValues = new(1 << 10);
+    private readonly List<int> _indices = [];
+    private bool _dictionaryFull;
 
     public ParquetField Field { get; }
     public ParquetPhysicalType PhysicalType { get; }
@@ -36,7 +42,7 @@ internal sealed class ColumnWriter
     /// <summary>Rows appended to the current row group.</summary>
     public long Rows { get; private set; }
     /// <summary>Bytes this column holds in memory for the current row group.</summary>
-    public long BufferedBytes => _chunk.WrittenCount + _values.WrittenCount;
+    public long BufferedBytes => _chunk.WrittenCount + _values.WrittenCount + _dictionaryValues.WrittenCount + _indices.Count;
 
     public ColumnWriter(ParquetField field, ParquetWriterOptions options)
     {
@@ -84,7 +90,10 @@ internal sealed class ColumnWriter
         }
         _encodings.Add(Encoding.Plain);
         _encodings.Add(Encoding.Rle);
+        if (field.Kind == ParquetFieldKind.String && options.DictionaryEncoding) _dictionary = new(StringComparer.Ordinal);
     }
+
+    private Encoding DictionaryDataEncoding => _options.DataPageVersion == 2 ? Encoding.RleDictionary : Encoding.PlainDictionary;
 
     private int ValueWidth => PhysicalType switch
     {
@@ -154,7 +163,6 @@ internal sealed class ColumnWriter
                 Append(MemoryMarshal.AsBytes(slice));
                 stats(_stats, slice);
                 if (_maxDef > 0) Fill(_present, 1, n);
-                _pageValues += n;
             }
             else
             {
@@ -169,7 +177,6 @@ internal sealed class ColumnWriter
                     {
                         Append(MemoryMarshal.AsBytes(slice[i..j]));
                         stats(_stats, slice[i..j]);
-                        _pageValues += j - i;
                     }
                     else { _pageNulls += j - i; _stats.AddNulls(j - i); }
                     i = j;
@@ -186,7 +193,6 @@ internal sealed class ColumnWriter
     public void AppendStrings(ReadOnlySpan<string?> values)
     {
         Expect(ParquetFieldKind.String);
-        var utf8 = System.Text.Encoding.UTF8;
         foreach (var s in values)
         {
             if (s is null)
@@ -198,19 +204,41 @@ internal sealed class ColumnWriter
             }
             else
             {
-                int max = utf8.GetMaxByteCount(s.Length);
-                var span = _values.GetSpan(4 + max);
-                int len = utf8.GetBytes(s, span[4..]);
-                BinaryPrimitives.WriteInt32LittleEndian(span, len);
-                _stats.AddBytes(span.Slice(4, len));
-                _values.Advance(4 + len);
-                _pageValues++;
+                if (_dictionary is not null && !_dictionaryFull && !_dictionary.ContainsKey(s) && _dictionaryValues.WrittenCount >= DictionaryLimit)
+                {
+                    // Too many distinct values: finish this page with the dictionary, then write PLAIN.
+                    FlushPage();
+                    _dictionaryFull = true;
+                }
+                if (_dictionary is not null && !_dictionaryFull)
+                {
+                    if (!_dictionary.TryGetValue(s, out int index))
+                    {
+                        index = _dictionary.Count;
+                        _dictionary.Add(s, index);
+                        // min/max over the distinct values is min/max over all values.
+                        _stats.AddBytes(AppendPlainString(_dictionaryValues, s));
+                    }
+                    _indices.Add(index);
+                }
+                else _stats.AddBytes(AppendPlainString(_values, s));
                 if (_maxDef > 0) Fill(_present, 1, 1);
             }
             _pageRows++;
             Rows++;
-            if (_values.WrittenCount >= _options.PageSize) FlushPage();
+            if (_values.WrittenCount >= _options.PageSize || _indices.Count >= _options.PageSize / 4) FlushPage();
         }
+    }
+
+    /// <summary>Appends a length-prefixed UTF-8 string; returns its bytes (valid until the buffer grows).</summary>
+    private static ReadOnlySpan<byte> AppendPlainString(ArrayBufferWriter<byte> w, string s)
+    {
+        var utf8 = System.Text.Encoding.UTF8;
+        var span = w.GetSpan(4 + utf8.GetMaxByteCount(s.Length));
+        int len = utf8.GetBytes(s, span[4..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span, len);
+        w.Advance(4 + len);
+        return span.Slice(4, len);
     }
 
     public void AppendFloatVectors(ReadOnlySpan<float> values, ReadOnlySpan<bool> present)
@@ -245,7 +273,6 @@ internal sealed class ColumnWriter
                 stats(_stats, slice);
                 if (_maxDef > 1) Fill(_present, 1, n);
                 _pageRows = n;
-                _pageValues = n * dim;
                 Rows += n;
                 EmitVectorPage(MemoryMarshal.AsBytes(slice));
             }
@@ -259,7 +286,6 @@ internal sealed class ColumnWriter
                         var row = slice.Slice(r * dim, dim);
                         Append(MemoryMarshal.AsBytes(row));
                         stats(_stats, row);
-                        _pageValues += dim;
                     }
                     else { _pageNulls++; _stats.AddNulls(1); }
                     if (_maxDef > 1) Fill(_present, isPresent ? (byte)1 : (byte)0, 1);
@@ -294,7 +320,20 @@ internal sealed class ColumnWriter
         _defLevels.ResetWrittenCount();
         if (_maxDef > 0) RleHybridEncoder.Encode<byte>(_present.WrittenSpan, 1, _defLevels);
         ReadOnlySpan<byte> values = _values.WrittenSpan;
-        if (Field.Kind == ParquetFieldKind.Boolean)
+        if (_dictionary is not null && !_dictionaryFull)
+        {
+            // Indices: one byte of bit width, then the RLE / bit-packed hybrid.
+            _body.ResetWrittenCount();
+            int bitWidth = Math.Max(1, BitWidth(Math.Max(0, _dictionary.Count - 1)));
+            _body.GetSpan(1)[0] = (byte)bitWidth;
+            _body.Advance(1);
+            RleHybridEncoder.Encode<int>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_indices), bitWidth, _body);
+            var encoded = _body.WrittenSpan.ToArray();
+            _indices.Clear();
+            _encodings.Add(DictionaryDataEncoding);
+            EmitPage(default, _defLevels.WrittenSpan, encoded, _pageRows, _pageNulls, _pageRows, DictionaryDataEncoding);
+        }
+        else if (Field.Kind == ParquetFieldKind.Boolean)
         {
             // PLAIN booleans are bit-packed; the page buffer holds one byte per value until now.
             _body.ResetWrittenCount();
@@ -353,11 +392,11 @@ internal sealed class ColumnWriter
         w.Advance(1);
     }
 
-    private void EmitPage(ReadOnlySpan<byte> rep, ReadOnlySpan<byte> def, ReadOnlySpan<byte> values, int numLevels, int numNulls, int numRows)
+    private void EmitPage(ReadOnlySpan<byte> rep, ReadOnlySpan<byte> def, ReadOnlySpan<byte> values, int numLevels, int numNulls, int numRows, Encoding encoding = Encoding.Plain)
     {
         var codec = _options.Compression;
         bool v2 = _options.DataPageVersion == 2;
-        var header = new PageHeader { NumValues = numLevels, Encoding = Encoding.Plain };
+        var header = new PageHeader { NumValues = numLevels, Encoding = encoding };
         int levelsBytes = v2 ? rep.Length + def.Length : (_maxRep > 0 ? 4 + rep.Length : 0) + (_maxDef > 0 ? 4 + def.Length : 0);
         header.UncompressedPageSize = levelsBytes + values.Length;
         ReadOnlySpan<byte> compressedValues = default;
@@ -400,7 +439,7 @@ internal sealed class ColumnWriter
         _chunkLevels += numLevels;
         _values.ResetWrittenCount();
         _present.ResetWrittenCount();
-        _pageRows = _pageNulls = _pageValues = 0;
+        _pageRows = _pageNulls = 0;
     }
 
     private void WriteV1Body(ArrayBufferWriter<byte> w, ReadOnlySpan<byte> rep, ReadOnlySpan<byte> def, ReadOnlySpan<byte> values)
@@ -415,6 +454,15 @@ internal sealed class ColumnWriter
     {
         FlushPage();
         long offset = stream.Position;
+        long? dictionaryOffset = null;
+        long dictionaryBytes = 0;
+        if (_dictionary is { Count: > 0 })
+        {
+            dictionaryOffset = offset;
+            dictionaryBytes = WriteDictionaryPage(stream);
+            _chunkUncompressed += dictionaryBytes - _compressed.WrittenCount + _dictionaryValues.WrittenCount;
+        }
+        long dataOffset = stream.Position;
         stream.Write(_chunk.WrittenSpan);
         var meta = new ColumnMetaData
         {
@@ -424,15 +472,37 @@ internal sealed class ColumnWriter
             Codec = _options.Compression,
             NumValues = _chunkLevels,
             TotalUncompressedSize = _chunkUncompressed,
-            TotalCompressedSize = _chunk.WrittenCount,
-            DataPageOffset = offset,
+            TotalCompressedSize = _chunk.WrittenCount + dictionaryBytes,
+            DataPageOffset = dataOffset,
+            DictionaryPageOffset = dictionaryOffset,
             Statistics = _stats.ToThrift(Field.Kind),
         };
         _chunk.ResetWrittenCount();
+        _dictionary?.Clear();
+        _dictionaryValues.ResetWrittenCount();
+        _dictionaryFull = false;
         _chunkLevels = _chunkUncompressed = 0;
         _stats.Reset();
         Rows = 0;
         return new ColumnChunk { FileOffset = offset, MetaData = meta };
+    }
+
+    /// <summary>Writes the dictionary page (PLAIN values, compressed like the data pages); returns the bytes written.</summary>
+    private long WriteDictionaryPage(Stream stream)
+    {
+        var values = _dictionaryValues.WrittenSpan;
+        _compressed.ResetWrittenCount();
+        int compressedSize = PageCompression.Compress(_options.Compression, values, _compressed);
+        var header = new PageHeader
+        {
+            Type = PageType.DictionaryPage, NumValues = _dictionary!.Count, Encoding = Encoding.Plain,
+            UncompressedPageSize = values.Length, CompressedPageSize = compressedSize,
+        };
+        var h = new CompactWriter();
+        header.Write(h);
+        stream.Write(h.Output.WrittenSpan);
+        stream.Write(_compressed.WrittenSpan);
+        return h.Output.WrittenCount + compressedSize;
     }
 
     internal static int BitWidth(int maxLevel) => 32 - BitOperations.LeadingZeroCount((uint)maxLevel);
