@@ -18,10 +18,12 @@ public static class RowProducts
         if (result.Length != x.Rows * k) throw new ArgumentException("Result must be rows × k.", nameof(result));
         var wArr = w.ToArray();
         var res = new float[result.Length];
+        var d = x.Columns;
         Parallel.For(0, (x.Rows + BlockRows - 1) / BlockRows, b =>
         {
-            var end = Math.Min(x.Rows, (b + 1) * BlockRows);
-            for (var i = b * BlockRows; i < end; i++) DotMany(x.Row(i), wArr, res.AsSpan(i * k, k));
+            var start = b * BlockRows;
+            var rows = Math.Min(x.Rows, start + BlockRows) - start;
+            BlockKernels.Project(x.Data.AsSpan(start * d, rows * d), rows, d, wArr, k, res.AsSpan(start * k, rows * k));
         });
         res.CopyTo(result);
     }
@@ -39,8 +41,9 @@ public static class RowProducts
             (b, _, local) =>
             {
                 var block = new float[k * d];
-                var end = Math.Min(x.Rows, (b + 1) * BlockRows);
-                for (var i = b * BlockRows; i < end; i++) AxpyMany(x.Row(i), rArr.AsSpan(i * k, k), block);
+                var start = b * BlockRows;
+                var rows = Math.Min(x.Rows, start + BlockRows) - start;
+                BlockKernels.Accumulate(x.Data.AsSpan(start * d, rows * d), rows, d, rArr.AsSpan(start * k, rows * k), k, block);
                 for (var j = 0; j < block.Length; j++) local[j] += block[j];
                 return local;
             },

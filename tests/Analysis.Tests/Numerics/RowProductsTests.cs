@@ -10,13 +10,13 @@ public class RowProductsTests
     [InlineData(10, 64)]
     public void Project_and_transpose_multiply_match_naive_loops(int k, int d)
     {
-        var x = Synthetic.Gaussian(600, d, seed: 1);
+        var x = Synthetic.Gaussian(601, d, seed: 1);
         var w = Synthetic.Gaussian(k, d, seed: 2).Data;
-        var r = Synthetic.Gaussian(600, k, seed: 4).Data;
-        var projected = new float[600 * k];
+        var r = Synthetic.Gaussian(601, k, seed: 4).Data;
+        var projected = new float[601 * k];
         RowProducts.Project(x, w, k, projected);
         var g = RowProducts.TransposeMultiply(x, r, k);
-        for (var i = 0; i < 600; i++)
+        for (var i = 0; i < 601; i++)
             for (var c = 0; c < k; c++)
             {
                 var s = 0.0;
@@ -27,7 +27,7 @@ public class RowProductsTests
             for (var j = 0; j < d; j++)
             {
                 var s = 0.0;
-                for (var i = 0; i < 600; i++) s += (double)r[i * k + c] * x[i, j];
+                for (var i = 0; i < 601; i++) s += (double)r[i * k + c] * x[i, j];
                 Assert.Equal(s, g[c * d + j], 1e-3);
             }
     }

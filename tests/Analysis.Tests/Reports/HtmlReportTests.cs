@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Analysis.Decomposition;
+using Analysis.Numerics;
+using Analysis.Probing;
+using Analysis.Reports;
+using Analysis.Tests.Numerics;
+
+namespace Analysis.Tests.Reports;
+
+public class HtmlReportTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    /// <summary>Real results: four "layers" whose signal grows with depth, a PCA scatter, and a log-spaced number line.</summary>
+    internal static AnalysisResults SampleResults()
+    {
+        var rng = new Random(1);
+        var dirs = Synthetic.OrthonormalDirections(3, 16, 2);
+        var types = Enumerable.Range(0, 600).Select(_ => rng.Next(40)).ToArray();
+        var labels = types.Select(t => "xyz"[t % 3].ToString()).ToArray();
+        var words = types.Select(t => "w" + t).ToArray();
+        var layers = new List<ProbeLayerResult>();
+        var scatters = new List<PcaScatter>();
+        var numberLines = new List<NumberLineResult>();
+        var values = Enumerable.Range(0, 300).Select(_ => (double)rng.Next(1, 500)).ToArray();
+        for (var layer = 0; layer < 4; layer++)
+        {
+            var x = new Matrix(600, 16);
+            for (var i = 0; i < 600; i++)
+                for (var j = 0; j < 16; j++) x[i, j] = (float)(layer * 0.8 * dirs[types[i] % 3][j] + Synthetic.Normal(rng));
+            var hook = $"blocks.{layer}.hook_resid_post";
+            layers.Add(ProbeExperiment.Run(hook, x, labels, words, options: new ProbeOptions { Seeds = [0, 1], BootstrapResamples = 200 }));
+            if (layer == 3) scatters.Add(PcaScatter.Of(hook, "first char", x, labels));
+            var nx = new Matrix(300, 16);
+            for (var i = 0; i < 300; i++)
+                for (var j = 0; j < 16; j++) nx[i, j] = (float)((layer + 1) * Math.Log(values[i]) * dirs[0][j] + 0.3 * Synthetic.Normal(rng));
+            numberLines.Add(NumberLine.Analyze(hook, nx, values, maxPlsComponents: 3));
+        }
+        return new AnalysisResults
+        {
+            Metadata = new() { ["dataset"] = "synthetic <test> & co", ["command"] = "analysis probe --label token:first-char" },
+            Probes = [new ProbeSweep("token:first-char", [.. layers])],
+            Scatters = [.. scatters],
+            NumberLines = [.. numberLines],
+        };
+    }
+
+    [Fact]
+    public void Report_is_self_contained_and_survives_a_json_round_trip()
+    {
+        var results = SampleResults();
+        var dir = Directory.CreateTempSubdirectory("report-").FullName;
+        try
+        {
+            results.Save(dir);
+            var loaded = AnalysisResults.Load(dir);
+            var html = HtmlReport.Render(loaded);
+            Assert.Equal(HtmlReport.Render(results), html);
+            Assert.DoesNotMatch(new Regex("(src|href)=\"(https?:)?//"), html);   // no external assets
+            Assert.Contains("synthetic &lt;test&gt; &amp; co", html);              // metadata escaped
+            Assert.Contains("data-plots-expected=\"8\"", html);                    // 2 probe + 1 PCA + 1 R² + 4 number-line plots
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Missing_results_file_is_bad_input()
+    {
+        var dir = Directory.CreateTempSubdirectory("report-empty-").FullName;
+        try { Assert.Contains("results.json", Assert.Throws<FileNotFoundException>(() => AnalysisResults.Load(dir)).Message); }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Report_renders_in_headless_chromium_without_console_errors_and_with_non_empty_plots()
+    {
+        if (!File.Exists(Chromium)) Assert.Fail($"{Chromium} is missing: run tools/setup/report.sh (apt package chromium) to test the HTML report in a real browser.");
+        var dir = Directory.CreateTempSubdirectory("report-browser-").FullName;
+        try
+        {
+            var page = Path.Combine(dir, "report.html");
+            HtmlReport.Write(SampleResults(), page);
+            var (dom, log) = RunChromium(dir, "--dump-dom", page);
+            var expected = Regex.Match(dom, "data-plots-expected=\"(\\d+)\"").Groups[1].Value;
+            var rendered = Regex.Match(dom, "data-plots-rendered=\"(\\d+)\"");
+            Assert.True(rendered.Success, $"The report's in-page check did not run; Chromium said: {log}");
+            Assert.Equal("8", expected);
+            Assert.Equal(expected, rendered.Groups[1].Value);
+            Assert.DoesNotContain("CONSOLE", log);
+            Assert.DoesNotContain("Uncaught", log);
+            // A screenshot too, kept next to the test output for people to look at.
+            var png = Path.Combine(AppContext.BaseDirectory, "report-screenshot.png");
+            RunChromium(dir, $"--screenshot={png}", "--window-size=1400,2400", page);
+            Assert.True(new FileInfo(png).Length > 10_000, "The screenshot is suspiciously small.");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    private static (string Stdout, string Stderr) RunChromium(string profileDir, params string[] args)
+    {
+        var psi = new ProcessStartInfo(Chromium)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            ArgumentList = { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+                             "--enable-logging=stderr", "--v=0", $"--user-data-dir={Path.Combine(profileDir, "profile")}" },
+        };
+        foreach (var a in args[..^1]) psi.ArgumentList.Add(a);
+        psi.ArgumentList.Add(new Uri(args[^1]).AbsoluteUri);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000)) { p.Kill(entireProcessTree: true); Assert.Fail("Chromium did not finish within 60 s."); }
+        return (stdout.Result, stderr.Result);
+    }
+}
