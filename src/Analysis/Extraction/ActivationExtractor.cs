@@ -121,7 +121,7 @@ public static class ActivationExtractor
     {
         const int batch = 2, length = 7;
         var row = Enumerable.Repeat(tokenId, length).ToArray();
-        var names = hooked.Hooks.Select(h => hooked.OutputOf[h.Name]).ToList();
+        var names = hooked.Hooks.Select(h => hooked.OutputOf[h.Name]).Distinct().ToList();
         using var results = session.Run(inputs.Build([row, row], length, 0), names);
         return hooked.Hooks.Select(h => HookLayout.Infer(h.Name, hooked.OutputOf[h.Name], results[hooked.OutputOf[h.Name]].Shape, batch, length, maxLength)).ToList();
     }

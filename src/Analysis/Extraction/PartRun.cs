@@ -16,7 +16,7 @@ internal sealed class PartRun(
     IReadOnlyList<HookLayout> hooks, IReadOnlyList<LabelColumn> labels, long padId,
     IReadOnlyDictionary<string, string> metadata, IProgress<ExtractionProgress>? progress, Stopwatch clock)
 {
-    private readonly List<string> outputNames = hooks.Select(h => h.Output).ToList();
+    private readonly List<string> outputNames = hooks.Select(h => h.Output).Distinct().ToList(); // two hooks can share a tensor
 
     public long ExamplesTotal { get; set; }
     public long Examples { get; private set; }

@@ -68,7 +68,9 @@ public class ExtractionTests
     {
         using var dir = new TempDirectory();
         var data = FirstLines(dir, Numbers, 20);
-        var spanRequest = Request(data, Path.Combine(dir.Path, "span")) with { Source = new(SpanField: "count_text"), Positions = PositionMode.Span };
+        // hook_embed and blocks.0.hook_resid_pre are one tensor in this model: both columns must come out, equal.
+        var spanRequest = Request(data, Path.Combine(dir.Path, "span"), "hook_embed", "blocks.0.hook_resid_pre", "blocks.4.hook_resid_post")
+            with { Source = new(SpanField: "count_text"), Positions = PositionMode.Span };
         ActivationExtractor.Run(spanRequest);
         var mean = spanRequest with { Output = Path.Combine(dir.Path, "mean"), Positions = PositionMode.MeanSpan };
         ActivationExtractor.Run(mean);
@@ -85,6 +87,7 @@ public class ExtractionTests
             Assert.True(group.Min(r => r.CharStart) <= start && group.Max(r => r.CharEnd) >= start + number.Length);
             Assert.All(group, r => Assert.True(r.CharEnd > start && r.CharStart < start + number.Length));
         }
+        Assert.Equal(ReadTable(spanRequest.Output, "hook_embed").Select(r => r.Vector), ReadTable(spanRequest.Output, "blocks.0.hook_resid_pre").Select(r => r.Vector));
         var means = ReadTable(mean.Output);
         Assert.Equal(20, means.Count);
         foreach (var m in means)
