@@ -184,7 +184,7 @@ public sealed unsafe class InferenceSession : IDisposable
         }
         // auto: CUDA when it works; otherwise CPU, and say why.
         if (!environment.HasCuda)
-            return Build(options, Device.Cpu, $"CUDA is not available in the loaded ONNX Runtime ({environment.LibraryPath}, providers: {string.Join(", ", environment.AvailableProviders)}); running on CPU. Set {OrtEnvironment.LibraryVariable} to the GPU build of ONNX Runtime 1.30 to use a GPU.", createNative);
+            return Build(options, Device.Cpu, $"running on CPU: the loaded ONNX Runtime ({environment.LibraryPath}) is a CPU-only build without the CUDA provider; set {OrtEnvironment.LibraryVariable} to the GPU build of ONNX Runtime 1.30 to use a GPU.", createNative);
         try
         {
             return Build(options, Device.Cuda(0), null, createNative);
@@ -211,7 +211,7 @@ public sealed unsafe class InferenceSession : IDisposable
     }
 
     private static DeviceUnavailableException NoCuda(OrtEnvironment environment, Device requested) => new(
-        $"Device {requested} was requested, but the loaded ONNX Runtime ({environment.LibraryPath}) has no CUDA provider (providers: {string.Join(", ", environment.AvailableProviders)}); set {OrtEnvironment.LibraryVariable} to libonnxruntime.so of the official GPU build of ONNX Runtime 1.30 (its folder must also hold libonnxruntime_providers_cuda.so and libonnxruntime_providers_shared.so), or use --device cpu or auto.");
+        $"Device {requested} was requested, but the loaded ONNX Runtime ({environment.LibraryPath}) is a CPU-only build (no libonnxruntime_providers_cuda.so beside it); set {OrtEnvironment.LibraryVariable} to libonnxruntime.so of the official GPU build of ONNX Runtime 1.30 (its folder must also hold libonnxruntime_providers_cuda.so and libonnxruntime_providers_shared.so), or use --device cpu or auto.");
 
     private IReadOnlyList<ValueMetadata> ReadMetadata(bool isInput)
     {

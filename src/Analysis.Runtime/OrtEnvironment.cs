@@ -79,8 +79,10 @@ public sealed unsafe class OrtEnvironment
     /// <summary>The execution providers compiled into the loaded library, e.g. "CPUExecutionProvider".</summary>
     public IReadOnlyList<string> AvailableProviders { get; }
 
-    /// <summary>Whether the loaded library has the CUDA execution provider built in (the official GPU build does).</summary>
-    public bool HasCuda => AvailableProviders.Contains(CudaProvider);
+    /// <summary>Whether the loaded library has the CUDA execution provider built in and its provider library beside it (the official GPU build does).</summary>
+    public bool HasCuda => AvailableProviders.Contains(CudaProvider)
+        // The npm CPU build lists the CUDA provider but ships no provider library; the GPU build has it beside the core.
+        && File.Exists(Path.Combine(Path.GetDirectoryName(LibraryPath) ?? ".", "libonnxruntime_providers_cuda.so"));
 
     internal nint Handle => env.Pointer;
 
