@@ -3,9 +3,6 @@ using Analysis.Tokenizers.Text;
 
 namespace Analysis.Tokenizers;
 
-/// <summary>An entry of tokenizer.json's <c>added_tokens</c>.</summary>
-internal sealed record AddedToken(int Id, string Content, bool Special, bool SingleWord, bool LeftStrip, bool RightStrip, bool Normalized);
-
 /// <summary>
 /// Added tokens are matched before the model, leftmost-longest, as the reference does: tokens with
 /// <c>normalized: false</c> on the raw text, the others on each normalized segment.

@@ -2,9 +2,6 @@ using Analysis.Tokenizers.Json;
 
 namespace Analysis.Tokenizers.Models;
 
-/// <summary>A token of one pre-tokenized word: id and UTF-16 span within that word.</summary>
-internal readonly record struct ModelToken(int Id, int Start, int End);
-
 /// <summary>A tokenizer.json model (BPE, WordPiece, Unigram, WordLevel): turns one pre-tokenized word into tokens.</summary>
 internal abstract class TokenModel
 {

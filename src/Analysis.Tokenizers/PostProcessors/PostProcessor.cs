@@ -2,9 +2,6 @@ using Analysis.Tokenizers.Json;
 
 namespace Analysis.Tokenizers.PostProcessors;
 
-/// <summary>A token on its way out of the pipeline: id, vocabulary string, original span, and whether the post-processor inserted it.</summary>
-internal record struct PipelineToken(int Id, string Token, TokenOffset Offset, bool Special);
-
 /// <summary>A tokenizer.json post-processor: adds special tokens (and may trim offsets) for a single sequence.</summary>
 internal abstract class PostProcessor
 {
@@ -36,33 +33,5 @@ internal abstract class PostProcessor
         var items = node.Items().ToArray();
         if (items.Length != 2) throw node.Error("expected [token, id]");
         return (items[0].String(), items[1].Int());
-    }
-}
-
-/// <summary>BERT/RoBERTa: [CLS] sequence [SEP], optionally trimming whitespace from byte-level offsets.</summary>
-internal sealed class Wrap((string Token, int Id) first, (string Token, int Id) last, ByteLevelOffsets? trim) : PostProcessor
-{
-    public override int AddedTokens => 2;
-    public override (int[] Before, int[] After) Wrapping => ([first.Id], [last.Id]);
-
-    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens, string text)
-    {
-        trim?.Process(tokens, addSpecialTokens, text);
-        if (!addSpecialTokens) return;
-        tokens.Insert(0, new PipelineToken(first.Id, first.Token, default, true));
-        tokens.Add(new PipelineToken(last.Id, last.Token, default, true));
-    }
-}
-
-internal sealed class PostProcessorSequence(PostProcessor[] steps) : PostProcessor
-{
-    public override int AddedTokens => steps.Sum(s => s.AddedTokens);
-
-    public override (int[] Before, int[] After) Wrapping =>
-        (steps.SelectMany(s => s.Wrapping.Before).ToArray(), steps.SelectMany(s => s.Wrapping.After).ToArray());
-
-    public override void Process(List<PipelineToken> tokens, bool addSpecialTokens, string text)
-    {
-        foreach (var step in steps) step.Process(tokens, addSpecialTokens, text);
     }
 }
