@@ -289,14 +289,19 @@ public sealed class ParquetReader : IDisposable
         }
     }
 
-    /// <summary>Streams row groups one at a time, decoding only the named columns (all when null); memory is bounded by one row group.</summary>
+    /// <summary>
+    /// Streams row groups one at a time, decoding only the named columns (all leaves when null); memory is bounded by
+    /// one row group. Each result is keyed by the name asked for (or the dotted leaf path when reading all).
+    /// </summary>
     public IEnumerable<IReadOnlyDictionary<string, ParquetColumnData>> ReadRowGroups(IReadOnlyList<string>? columns = null, IEnumerable<int>? rowGroups = null)
     {
-        var selected = columns?.Select(Column).ToList() ?? [.. Columns];
+        var selected = columns is null
+            ? Columns.Select(c => (Key: c.DottedPath, Column: c)).ToList()
+            : columns.Select(name => (Key: name, Column: Column(name))).ToList();
         foreach (int g in rowGroups ?? Enumerable.Range(0, RowGroups.Count))
         {
             var result = new Dictionary<string, ParquetColumnData>(StringComparer.Ordinal);
-            foreach (var c in selected) result[c.DottedPath] = ReadColumn(g, c);
+            foreach (var (key, column) in selected) result[key] = ReadColumn(g, column);
             yield return result;
         }
     }

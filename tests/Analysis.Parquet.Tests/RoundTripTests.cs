@@ -46,6 +46,25 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void ProjectionReadsOnlyTheNamedColumnsKeyedAsAsked()
+    {
+        var t = new SampleTable(300, seed: 9);
+        string path = _dir.File("p.parquet");
+        t.WriteFile(path, new ParquetWriterOptions { RowGroupSize = 10_000 });
+        using var r = ParquetReader.Open(path);
+        var groups = r.RowGroups.Select(g => g.Index).Where(i => i % 2 == 1).ToList();
+        var got = r.ReadRowGroups(["tok", "half"], groups).ToList();
+        Assert.Equal(groups.Count, got.Count);
+        Assert.All(got, g => Assert.Equal(["half", "tok"], g.Keys.Order()));
+        long skipped = r.RowGroups.Where(g => g.Index % 2 == 0).Sum(g => g.RowCount);
+        int first = (int)r.RowGroups[0].RowCount;
+        Assert.Equal(t.Tok[first..(first + (int)r.RowGroups[1].RowCount)], got[0]["tok"].ToRows().Cast<string?>());
+        Assert.Equal(t.Rows - skipped, got.Sum(g => g["tok"].LevelCount));
+        Assert.Throws<ArgumentException>(() => r.ReadRowGroups(["nope"]).First());
+        Assert.Throws<ArgumentException>(() => r.ReadColumn(0, "id").Values<int>());
+    }
+
+    [Fact]
     public void Float16VectorsReadIntoFloats()
     {
         string path = _dir.File("h.parquet");
