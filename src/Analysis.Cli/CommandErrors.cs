@@ -7,7 +7,8 @@ namespace Analysis.Cli;
 /// bad input (corrupt files, wrong names, missing files) is 2, anything else is 1.
 /// Library layers signal bad input with <see cref="InvalidDataException"/> (corrupt or unsupported files),
 /// <see cref="ArgumentException"/> (wrong names or values), <see cref="FileNotFoundException"/> and
-/// <see cref="DirectoryNotFoundException"/>, or <see cref="UserInputException"/>; their subclasses count too.
+/// <see cref="DirectoryNotFoundException"/>, <see cref="Analysis.Parquet.ParquetFormatException"/> (a corrupt Parquet file),
+/// or <see cref="UserInputException"/>; their subclasses count too.
 /// </summary>
 public static class CommandErrors
 {
@@ -28,7 +29,8 @@ public static class CommandErrors
 
     /// <summary>Whether an exception means the user's input is wrong (exit 2) rather than a run-time failure (exit 1).</summary>
     public static bool IsBadInput(Exception e) => e is UserInputException or InvalidDataException or ArgumentException
-        or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
+        or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+        or Analysis.Parquet.ParquetFormatException; // an IOException: InvalidDataException is sealed
 
     private static int Report(Exception e, ParseResult parse)
     {
