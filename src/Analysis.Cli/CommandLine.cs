@@ -17,6 +17,7 @@ public static class CommandLine
     {
         var root = new RootCommand("Analysis: look inside ONNX language models — hooks, activations, probes.");
         root.Options.Add(Verbose);
+        root.Subcommands.Add(Commands.ParquetCommand.Create());
         return root;
     }
 

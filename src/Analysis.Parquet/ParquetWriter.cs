@@ -1,0 +1,175 @@
+using Analysis.Parquet.Format;
+using Analysis.Parquet.Thrift;
+using Analysis.Parquet.Writing;
+
+namespace Analysis.Parquet;
+
+/// <summary>
+/// Streams rows into a Parquet file column by column. Give every column the same number of rows, call
+/// <see cref="EndBatch"/>, repeat; a row group is flushed once the buffered data passes
+/// <see cref="ParquetWriterOptions.RowGroupSize"/>. <see cref="Finish"/> writes the footer under a temporary
+/// name, fsyncs and renames it into place; disposing without finishing deletes the temporary file.
+/// </summary>
+public sealed class ParquetWriter : IDisposable
+{
+    private readonly string _path;
+    private readonly string _tempPath;
+    private readonly FileStream _stream;
+    private readonly ParquetWriterOptions _options;
+    private readonly ColumnWriter[] _columns;
+    private readonly Dictionary<string, ColumnWriter> _byName = new(StringComparer.Ordinal);
+    private readonly FileMetaData _meta = new() { TypeDefinedColumnOrders = true };
+    private readonly Dictionary<string, string> _metadata;
+    private long _groupRows;
+    private bool _finished;
+
+    /// <summary>The fields of the file, in column order.</summary>
+    public IReadOnlyList<ParquetField> Fields { get; }
+
+    /// <summary>Rows written so far, in finished batches.</summary>
+    public long RowCount { get; private set; }
+
+    private ParquetWriter(string path, IReadOnlyList<ParquetField> fields, ParquetWriterOptions options)
+    {
+        if (fields.Count == 0) throw new ArgumentException("A Parquet file needs at least one column; pass one ParquetField per column.");
+        if (options.DataPageVersion is not (1 or 2)) throw new ArgumentException($"DataPageVersion must be 1 or 2, not {options.DataPageVersion}.");
+        if (options.PageSize <= 0 || options.RowGroupSize <= 0) throw new ArgumentException("PageSize and RowGroupSize must be positive.");
+        _path = Path.GetFullPath(path);
+        _options = options;
+        Fields = fields;
+        _columns = new ColumnWriter[fields.Count];
+        for (int i = 0; i < fields.Count; i++)
+        {
+            var f = fields[i];
+            if (string.IsNullOrEmpty(f.Name)) throw new ArgumentException($"Column {i} has no name.");
+            var column = new ColumnWriter(f, options);
+            if (!_byName.TryAdd(f.Name, column)) throw new ArgumentException($"Column name '{f.Name}' appears twice; names must be unique.");
+            _columns[i] = column;
+        }
+        _metadata = new(options.Metadata);
+        var dir = Path.GetDirectoryName(_path)!;
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Cannot write '{_path}': the folder '{dir}' does not exist.");
+        _tempPath = Path.Combine(dir, $".{Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
+        _stream = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        _stream.Write("PAR1"u8);
+        _meta.Schema.Add(new SchemaElement { Name = "schema", NumChildren = fields.Count });
+        foreach (var c in _columns) _meta.Schema.AddRange(c.SchemaElements);
+    }
+
+    /// <summary>Creates the writer; the file appears at <paramref name="path"/> only when <see cref="Finish"/> succeeds.</summary>
+    public static ParquetWriter Create(string path, IReadOnlyList<ParquetField> fields, ParquetWriterOptions? options = null) =>
+        new(path, fields, options ?? new ParquetWriterOptions());
+
+    /// <summary>Adds or replaces a footer key-value pair (before <see cref="Finish"/>).</summary>
+    public void SetMetadata(string key, string value) => _metadata[key] = value;
+
+    private ColumnWriter Column(string name)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        return _byName.TryGetValue(name, out var c) ? c
+            : throw new ArgumentException($"No column named '{name}'; the columns are: {string.Join(", ", _byName.Keys)}.");
+    }
+
+    /// <summary>Appends INT32 (or DATE) values, one per row; <paramref name="present"/> (nullable columns only) marks non-null rows.</summary>
+    public void WriteInt32(string column, ReadOnlySpan<int> values, ReadOnlySpan<bool> present = default) => Column(column).AppendInt32(values, present);
+
+    /// <summary>Appends INT64 (or TIMESTAMP micros) values, one per row.</summary>
+    public void WriteInt64(string column, ReadOnlySpan<long> values, ReadOnlySpan<bool> present = default) => Column(column).AppendInt64(values, present);
+
+    /// <summary>Appends FLOAT values, one per row.</summary>
+    public void WriteFloat(string column, ReadOnlySpan<float> values, ReadOnlySpan<bool> present = default) => Column(column).AppendFloat(values, present);
+
+    /// <summary>Appends DOUBLE values, one per row.</summary>
+    public void WriteDouble(string column, ReadOnlySpan<double> values, ReadOnlySpan<bool> present = default) => Column(column).AppendDouble(values, present);
+
+    /// <summary>Appends BOOLEAN values, one per row.</summary>
+    public void WriteBoolean(string column, ReadOnlySpan<bool> values, ReadOnlySpan<bool> present = default) => Column(column).AppendBoolean(values, present);
+
+    /// <summary>Appends strings, one per row; null means a null value (nullable columns only).</summary>
+    public void WriteStrings(string column, ReadOnlySpan<string?> values) => Column(column).AppendStrings(values);
+
+    /// <summary>Appends vectors to a FloatVector column: rows × dimension floats, row-major.</summary>
+    public void WriteFloatVectors(string column, ReadOnlySpan<float> values, ReadOnlySpan<bool> present = default) => Column(column).AppendFloatVectors(values, present);
+
+    /// <summary>Appends vectors to a Float16Vector column: rows × dimension halves, row-major.</summary>
+    public void WriteHalfVectors(string column, ReadOnlySpan<Half> values, ReadOnlySpan<bool> present = default) => Column(column).AppendHalfVectors(values, present);
+
+    /// <summary>Appends vectors to a Float16Vector column from floats (rounded to half precision).</summary>
+    public void WriteHalfVectors(string column, ReadOnlySpan<float> values, ReadOnlySpan<bool> present = default)
+    {
+        var halves = System.Buffers.ArrayPool<Half>.Shared.Rent(values.Length);
+        try
+        {
+            System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(values, halves.AsSpan(0, values.Length));
+            Column(column).AppendHalfVectors(halves.AsSpan(0, values.Length), present);
+        }
+        finally { System.Buffers.ArrayPool<Half>.Shared.Return(halves); }
+    }
+
+    /// <summary>Ends a batch: every column must have received the same number of rows since the last batch.</summary>
+    public void EndBatch()
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        long rows = _columns[0].Rows;
+        foreach (var c in _columns)
+        {
+            if (c.Rows != rows)
+                throw new ArgumentException($"Column '{c.Field.Name}' has {c.Rows - _groupRows} rows in this batch but column '{_columns[0].Field.Name}' has {rows - _groupRows}; write the same number of rows to every column before EndBatch.");
+        }
+        RowCount += rows - _groupRows;
+        _groupRows = rows;
+        long buffered = 0;
+        foreach (var c in _columns) buffered += c.BufferedBytes;
+        if (buffered >= _options.RowGroupSize) FlushRowGroup();
+    }
+
+    private void FlushRowGroup()
+    {
+        if (_groupRows == 0) return;
+        var group = new RowGroup { NumRows = _groupRows, FileOffset = _stream.Position, Ordinal = (short)Math.Min(_meta.RowGroups.Count, short.MaxValue) };
+        foreach (var c in _columns)
+        {
+            var chunk = c.WriteChunk(_stream);
+            group.Columns.Add(chunk);
+            group.TotalByteSize += chunk.MetaData!.TotalUncompressedSize;
+            group.TotalCompressedSize = (group.TotalCompressedSize ?? 0) + chunk.MetaData.TotalCompressedSize;
+        }
+        _meta.RowGroups.Add(group);
+        _groupRows = 0;
+    }
+
+    /// <summary>Flushes the last row group, writes the footer, fsyncs, and moves the file to its final name.</summary>
+    public void Finish()
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        foreach (var c in _columns)
+        {
+            if (c.Rows != _groupRows)
+                throw new ArgumentException($"Column '{c.Field.Name}' has rows that were not ended with EndBatch; call EndBatch after writing every column.");
+        }
+        FlushRowGroup();
+        _meta.NumRows = RowCount;
+        _meta.CreatedBy = _options.CreatedBy;
+        foreach (var (k, v) in _metadata) _meta.KeyValueMetadata.Add(new(k, v));
+        var footer = new CompactWriter();
+        _meta.Write(footer);
+        _stream.Write(footer.Output.WrittenSpan);
+        Span<byte> tail = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(tail, footer.Output.WrittenCount);
+        "PAR1"u8.CopyTo(tail[4..]);
+        _stream.Write(tail);
+        _stream.Flush(flushToDisk: true);
+        _stream.Dispose();
+        File.Move(_tempPath, _path, overwrite: true);
+        _finished = true;
+    }
+
+    /// <summary>Closes the file; without <see cref="Finish"/> the partial file is deleted.</summary>
+    public void Dispose()
+    {
+        if (_finished) return;
+        _finished = true;
+        _stream.Dispose();
+        try { File.Delete(_tempPath); } catch (IOException) { }
+    }
+}
