@@ -17,6 +17,10 @@ public static class CommandLine
     {
         var root = new RootCommand("Analysis: look inside ONNX language models — hooks, activations, probes.");
         root.Options.Add(Verbose);
+        root.Subcommands.Add(Commands.ProbeCommand.Create());
+        root.Subcommands.Add(Commands.PcaCommand.Create());
+        root.Subcommands.Add(Commands.PlsCommand.Create());
+        root.Subcommands.Add(Commands.ReportCommand.Create());
         root.Subcommands.Add(Commands.ParquetCommand.Create());
         return root;
     }
