@@ -33,7 +33,7 @@ public static class PcaCommand
                 var model = parse.GetValue(randomized) ? Pca.FitRandomized(table.ReadMatrix(hook), k) : Pca.Fit(table.ReadChunks(hook), k);
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{hook}: explained variance ratio {string.Join(" ", model.ExplainedVarianceRatio.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture)))} (sum {model.ExplainedVarianceRatio.Sum():0.0000})"));
-                // Projections, one row group per input row group, so memory stays one chunk.
+                // Projections are written chunk by chunk, so memory stays one row group.
                 var fields = new[] { ParquetField.Int64("row"), ParquetField.FloatVector("projection", k) };
                 using (var w = ParquetWriter.Create(Path.Combine(outDir, $"pca-{hook}.parquet"), fields, new ParquetWriterOptions()))
                 {
