@@ -22,6 +22,10 @@ public static class CommandLine
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ExposeCommand.Create());
         root.Subcommands.Add(Commands.ExtractCommand.Create());
+        root.Subcommands.Add(Commands.ProbeCommand.Create());
+        root.Subcommands.Add(Commands.PcaCommand.Create());
+        root.Subcommands.Add(Commands.PlsCommand.Create());
+        root.Subcommands.Add(Commands.ReportCommand.Create());
         root.Subcommands.Add(Commands.DatasetCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(Commands.TokenizeCommand.Create());

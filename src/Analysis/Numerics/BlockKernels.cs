@@ -34,20 +34,25 @@ internal static unsafe class BlockKernels
             var vectorCols = Vector256.IsHardwareAccelerated ? d / 16 * 16 : 0;
             for (; c + 4 <= k; c += 4)
                 for (var j = 0; j < vectorCols; j += 16) Accumulate4x16(px + j, d, rows, pr + c, k, pg + c * d + j, d);
-            // Remaining directions, and the columns past the last full 16.
-            for (var cc = 0; cc < k; cc++)
+            // Directions past the last group of four: vectorized axpy per row.
+            for (var cc = c; cc < k; cc++)
             {
-                var from = cc < c ? vectorCols : 0;
-                if (from == d) continue;
+                var gc = new Span<float>(pg + cc * d, d);
                 for (var i = 0; i < rows; i++)
                 {
                     var coef = pr[i * k + cc];
-                    if (coef == 0) continue;
-                    var xi = px + i * d;
-                    var gc = pg + cc * d;
-                    for (var j = from; j < d; j++) gc[j] += coef * xi[j];
+                    if (coef != 0) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(px + i * d, d), coef, gc, gc);
                 }
             }
+            // Columns past the last full 16 for the grouped directions.
+            for (var cc = 0; cc < c && vectorCols < d; cc++)
+                for (var i = 0; i < rows; i++)
+                {
+                    var coef = pr[i * k + cc];
+                    var xi = px + i * d;
+                    var gc = pg + cc * d;
+                    for (var j = vectorCols; j < d; j++) gc[j] += coef * xi[j];
+                }
         }
     }
 

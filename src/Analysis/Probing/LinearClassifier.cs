@@ -18,6 +18,12 @@ public sealed record LinearClassifier
     /// <summary>Per-class bias.</summary>
     public required float[] Bias { get; init; }
 
+    /// <summary>L-BFGS iterations the fit took.</summary>
+    public int Iterations { get; init; }
+
+    /// <summary>Whether the fit met its tolerance (false: stopped at the iteration limit or a failed line search).</summary>
+    public bool Converged { get; init; }
+
     /// <summary>Logits for every row (rows × classes, row-major).</summary>
     public float[] Logits(Matrix x)
     {

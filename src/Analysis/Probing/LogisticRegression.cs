@@ -25,7 +25,7 @@ public sealed record LogisticRegressionOptions
 /// <summary>Fits multinomial logistic regression with L2 by L-BFGS; the objective's pass over X is fused (logits, softmax, gradient).</summary>
 public static class LogisticRegression
 {
-    private const int BlockRows = 256;
+    private const int BlockRows = 64; // a block of centered rows stays in L2 while both kernels run over it
 
     /// <summary>Fits a probe; labels are class ids 0..classes.Length−1.</summary>
     public static LinearClassifier Fit(Matrix x, ReadOnlySpan<int> labels, string[] classes, LogisticRegressionOptions? options = null)
@@ -55,7 +55,7 @@ public static class LogisticRegression
         var solver = new Lbfgs { MaxIterations = options.MaxIterations, GradientTolerance = options.Tolerance };
         var result = solver.Minimize(objective, new double[k * d + k]);
         var (w, b) = Effective(result.Solution, k, d, mean, scale);
-        return new LinearClassifier { Classes = classes, Dimension = d, Weights = w, Bias = b };
+        return new LinearClassifier { Classes = classes, Dimension = d, Weights = w, Bias = b, Iterations = result.Iterations, Converged = result.Converged };
     }
 
     private static (double[] Mean, double[] Scale) Standardization(Matrix x, bool scaleToUnitVariance)
@@ -112,33 +112,40 @@ public static class LogisticRegression
         var loss = 0.0;
         var gate = new object();
         Parallel.For(0, (x.Rows + BlockRows - 1) / BlockRows,
-            () => (G: new double[k * d], R: new double[k], Loss: new double[1], Block: new float[k * d], Z: new float[k], Row: new float[d]),
+            () => (G: new double[k * d], R: new double[k], Loss: new double[1], Block: new float[k * d],
+                   Z: new float[BlockRows * k], Rows: new float[BlockRows * d]),
             (blk, _, local) =>
             {
                 Array.Clear(local.Block);
-                var end = Math.Min(x.Rows, (blk + 1) * BlockRows);
-                var z = local.Z;
-                var row = local.Row;
-                for (var i = blk * BlockRows; i < end; i++)
+                var start = blk * BlockRows;
+                var rows = Math.Min(x.Rows, start + BlockRows) - start;
+                var centered = local.Rows.AsSpan(0, rows * d);
+                for (var r = 0; r < rows; r++)
                 {
-                    TensorPrimitives.Subtract(x.Row(i), mu, row);
+                    var row = centered.Slice(r * d, d);
+                    TensorPrimitives.Subtract(x.Row(start + r), mu, row);
                     TensorPrimitives.Multiply(row, inv, row);
-                    RowProducts.DotMany(row, w, z);
+                }
+                var logits = local.Z.AsSpan(0, rows * k);
+                BlockKernels.Project(centered, rows, d, w, k, logits);
+                for (var r = 0; r < rows; r++)
+                {
+                    var z = logits.Slice(r * k, k);
+                    var label = y[start + r];
                     var max = float.NegativeInfinity;
                     for (var c = 0; c < k; c++) { z[c] += b[c]; max = Math.Max(max, z[c]); }
                     var sum = 0.0;
                     for (var c = 0; c < k; c++) sum += Math.Exp(z[c] - max);
-                    var sw = classWeight[y[i]];
-                    local.Loss[0] += sw * (Math.Log(sum) + max - z[y[i]]);
+                    var sw = classWeight[label];
+                    local.Loss[0] += sw * (Math.Log(sum) + max - z[label]);
                     for (var c = 0; c < k; c++)
                     {
-                        var p = Math.Exp(z[c] - max) / sum;
-                        var r = sw * (p - (c == y[i] ? 1 : 0));
-                        z[c] = (float)r;
-                        local.R[c] += r;
+                        var residual = sw * (Math.Exp(z[c] - max) / sum - (c == label ? 1 : 0));
+                        z[c] = (float)residual;
+                        local.R[c] += residual;
                     }
-                    RowProducts.AxpyMany(row, z, local.Block);
                 }
+                BlockKernels.Accumulate(centered, rows, d, logits, k, local.Block);
                 for (var j = 0; j < local.Block.Length; j++) local.G[j] += local.Block[j];
                 return local;
             },

@@ -40,7 +40,7 @@ Pca.Fit(warm, 2); Pca.FitRandomized(warm, 2); Pls.Fit(warm, target[..warm.Rows],
 LinearClassifier? probe = null;
 var t = Time(() => probe = LogisticRegression.Fit(xTrain, yTrain, classes, new LogisticRegressionOptions { C = 1.0 }));
 var probs = probe!.Probabilities(xTest);
-results["logistic"] = new { seconds = t, accuracy = Metrics.Accuracy(yTest, probe.Predict(xTest)), log_loss = Metrics.LogLoss(yTest, probs, k) };
+results["logistic"] = new { seconds = t, iterations = probe.Iterations, converged = probe.Converged, accuracy = Metrics.Accuracy(yTest, probe.Predict(xTest)), log_loss = Metrics.LogLoss(yTest, probs, k) };
 
 LinearRegressor? ridge = null;
 t = Time(() => ridge = RidgeRegression.Fit(xTrain, target[..nTrain], 1, alpha: 1.0));
