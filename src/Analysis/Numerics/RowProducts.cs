@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
-
 namespace Analysis.Numerics;
 
 /// <summary>
@@ -49,45 +46,5 @@ public static class RowProducts
             },
             local => { lock (gate) for (var j = 0; j < total.Length; j++) total[j] += local[j]; });
         return total;
-    }
-
-    /// <summary>result[c] = x · w_c for the k rows of w (k × d): four directions per pass over x.</summary>
-    public static void DotMany(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> result)
-    {
-        var d = x.Length;
-        var k = result.Length;
-        var c = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; c + 4 <= k; c += 4)
-            {
-                var w0 = w.Slice(c * d, d); var w1 = w.Slice((c + 1) * d, d);
-                var w2 = w.Slice((c + 2) * d, d); var w3 = w.Slice((c + 3) * d, d);
-                Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
-                var j = 0;
-                for (; j + 8 <= d; j += 8)
-                {
-                    var xv = Vector256.Create(x.Slice(j, 8));
-                    s0 = Vector256.FusedMultiplyAdd(Vector256.Create(w0.Slice(j, 8)), xv, s0);
-                    s1 = Vector256.FusedMultiplyAdd(Vector256.Create(w1.Slice(j, 8)), xv, s1);
-                    s2 = Vector256.FusedMultiplyAdd(Vector256.Create(w2.Slice(j, 8)), xv, s2);
-                    s3 = Vector256.FusedMultiplyAdd(Vector256.Create(w3.Slice(j, 8)), xv, s3);
-                }
-                float t0 = Vector256.Sum(s0), t1 = Vector256.Sum(s1), t2 = Vector256.Sum(s2), t3 = Vector256.Sum(s3);
-                for (; j < d; j++) { t0 += w0[j] * x[j]; t1 += w1[j] * x[j]; t2 += w2[j] * x[j]; t3 += w3[j] * x[j]; }
-                result[c] = t0; result[c + 1] = t1; result[c + 2] = t2; result[c + 3] = t3;
-            }
-        for (; c < k; c++) result[c] = TensorPrimitives.Dot(x, w.Slice(c * d, d));
-    }
-
-    /// <summary>g_c += coefficients[c] · x for the k rows of g (k × d).</summary>
-    public static void AxpyMany(ReadOnlySpan<float> x, ReadOnlySpan<float> coefficients, Span<float> g)
-    {
-        var d = x.Length;
-        for (var c = 0; c < coefficients.Length; c++)
-        {
-            if (coefficients[c] == 0f) continue;
-            var gc = g.Slice(c * d, d);
-            TensorPrimitives.MultiplyAdd(x, coefficients[c], gc, gc);
-        }
     }
 }

@@ -19,7 +19,7 @@ public sealed record LogisticRegressionOptions
     public int MaxIterations { get; init; } = 1000;
 
     /// <summary>Stop when max |∇f| of the per-sample-mean objective falls below this.</summary>
-    public double Tolerance { get; init; } = 1e-6;
+    public double Tolerance { get; init; } = 1e-5;
 }
 
 /// <summary>Fits multinomial logistic regression with L2 by L-BFGS; the objective's pass over X is fused (logits, softmax, gradient).</summary>

@@ -38,7 +38,8 @@ LogisticRegression.Fit(warm, labels[..warm.Rows], classes, new() { MaxIterations
 Pca.Fit(warm, 2); Pca.FitRandomized(warm, 2); Pls.Fit(warm, target[..warm.Rows], 1, 2); RidgeRegression.Fit(warm, target[..warm.Rows]);
 
 LinearClassifier? probe = null;
-var t = Time(() => probe = LogisticRegression.Fit(xTrain, yTrain, classes, new LogisticRegressionOptions { C = 1.0 }));
+var tolerance = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : new LogisticRegressionOptions().Tolerance;
+var t = Time(() => probe = LogisticRegression.Fit(xTrain, yTrain, classes, new LogisticRegressionOptions { C = 1.0, Tolerance = tolerance }));
 var probs = probe!.Probabilities(xTest);
 results["logistic"] = new { seconds = t, iterations = probe.Iterations, converged = probe.Converged, accuracy = Metrics.Accuracy(yTest, probe.Predict(xTest)), log_loss = Metrics.LogLoss(yTest, probs, k) };
 
