@@ -1,11 +1,14 @@
 using System.CommandLine;
 using Analysis.Extraction;
+using Analysis.Probing;
+using Analysis.Reports;
 
 namespace Analysis.Cli.Commands;
 
 /// <summary>
 /// `analysis demo`: the main job on the bundled model — extract the residual stream of every layer of stories260K
-/// over the bundled stories dataset, and say where everything went.
+/// over the bundled stories dataset, probe every layer for the first character of each token (the spelling analysis,
+/// with word types never shared between train and test), write the HTML report, and say where everything went.
 /// </summary>
 public static class DemoCommand
 {
@@ -19,7 +22,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var output = new Option<string>("--out", "-o") { Description = "Where to write the demo's outputs.", DefaultValueFactory = _ => "demo-output" };
-        var command = new Command("demo", "Run the main job on the bundled model: extract the residual stream of every layer of stories260K (a real Llama-architecture model) over 3,000 bundled sentences into a Parquet activation dataset.")
+        var command = new Command("demo", "Run the main job on the bundled model: extract the residual stream of every layer of stories260K (a real Llama-architecture model) over 3,000 bundled sentences into a Parquet activation dataset, probe each layer for the tokens' first character, and write an HTML report.")
         {
             output,
         };
@@ -48,6 +51,27 @@ public static class DemoCommand
             var summary = ExtractCommand.Extract(request, parse.InvocationConfiguration.Error);
             ExtractCommand.PrintSummary(summary, request, stdout);
             stdout.WriteLine();
+            stdout.WriteLine("Probing every layer for the first character of each token (word types never shared by train and test):");
+            var probes = Path.Combine(outDir, "probes");
+            ProbeCommand.Sweep(new LayerSweepRequest
+            {
+                Data = request.Output,
+                Hooks = "hook_embed,blocks.*.hook_resid_post",
+                LabelFrom = "token:first-char",
+                GroupBy = "token",
+                Options = new ProbeOptions
+                {
+                    Seeds = [0],
+                    Model = new LogisticRegressionOptions { Standardize = true, MaxIterations = 100 },
+                },
+                Output = probes,
+                Metadata = new Dictionary<string, string> { ["command"] = "analysis demo", ["model"] = "stories260K (onnx-models/stories260k)" },
+            }, stdout);
+            var report = Path.Combine(outDir, "report.html");
+            HtmlReport.Write(AnalysisResults.Load(probes), report, "stories260K: where is a token's first letter decodable?");
+            stdout.WriteLine();
+            stdout.WriteLine($"Report:      {report}");
+            stdout.WriteLine($"Probes:      {probes} (results.json, probe.parquet)");
             stdout.WriteLine($"Activations: {request.Output}");
             stdout.WriteLine($"  read them with DuckDB:  SELECT token, \"blocks.4.hook_resid_post\" FROM '{request.Output}/part-*.parquet' LIMIT 5;");
             stdout.WriteLine($"  or pandas (pyarrow):    pd.read_parquet('{request.Output}')   # files starting with _ are bookkeeping and skipped");

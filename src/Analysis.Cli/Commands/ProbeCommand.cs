@@ -21,10 +21,11 @@ public static class ProbeCommand
         var c = new Option<double>("--C") { Description = "Inverse L2 strength (sklearn's C).", DefaultValueFactory = _ => 1.0 };
         var balanced = new Option<bool>("--balanced") { Description = "Class weights n / (classes · count), as sklearn's class_weight='balanced'." };
         var standardize = new Option<bool>("--standardize") { Description = "Standardize features before fitting." };
+        var maxIter = new Option<int>("--max-iter") { Description = "L-BFGS iterations at most (sklearn's max_iter).", DefaultValueFactory = _ => 1000 };
         var save = new Option<bool>("--save-probes") { Description = "Also fit each hook's probe on all rows and save it as JSON and ONNX under OUT/probes." };
         var output = new Option<string>("--out") { Description = "Output directory (results.json, probe.parquet).", Required = true };
         var command = new Command("probe", "Train a linear probe per hook with majority, shuffled-label and control-task baselines.")
-            { data, hooks, label, labelFrom, tokenColumn, groupBy, seeds, c, balanced, standardize, save, output };
+            { data, hooks, label, labelFrom, tokenColumn, groupBy, seeds, c, balanced, standardize, maxIter, save, output };
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var log = parse.InvocationConfiguration.Output;
@@ -39,7 +40,11 @@ public static class ProbeCommand
                 Options = new ProbeOptions
                 {
                     Seeds = ParseSeeds(parse.GetValue(seeds)!),
-                    Model = new LogisticRegressionOptions { C = parse.GetValue(c), BalancedClassWeights = parse.GetValue(balanced), Standardize = parse.GetValue(standardize) },
+                    Model = new LogisticRegressionOptions
+                    {
+                        C = parse.GetValue(c), BalancedClassWeights = parse.GetValue(balanced), Standardize = parse.GetValue(standardize),
+                        MaxIterations = parse.GetValue(maxIter) is > 0 and var m ? m : throw new UserInputException("--max-iter must be at least 1."),
+                    },
                 },
                 SaveProbes = parse.GetValue(save),
                 Output = parse.GetValue(output)!,

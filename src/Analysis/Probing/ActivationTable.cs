@@ -24,10 +24,13 @@ public sealed class ActivationTable : IDisposable
     /// <summary>Top-level column names (of the first file).</summary>
     public IReadOnlyList<string> Columns => _readers[0].Columns.Select(c => c.FieldName).Distinct().ToArray();
 
-    /// <summary>Columns that hold one float vector per row (hooks), in natural order (blocks.2 before blocks.10).</summary>
+    /// <summary>
+    /// Columns that hold one float vector per row (hooks), in file order: an activation dataset stores them in model
+    /// order (hook_embed, blocks.0…, ln_final), which is the order a layer sweep should plot.
+    /// </summary>
     public IReadOnlyList<string> Hooks => _readers[0].Columns
         .Where(c => c.MaxRepetitionLevel == 1 && c.PhysicalType is ParquetPhysicalType.Float or ParquetPhysicalType.FixedLenByteArray)
-        .Select(c => c.FieldName).Distinct().OrderBy(NaturalKey, StringComparer.Ordinal).ToArray();
+        .Select(c => c.FieldName).Distinct().ToArray();
 
     /// <summary>Opens a dataset directory or a single Parquet file.</summary>
     public static ActivationTable Open(string path)
@@ -117,8 +120,6 @@ public sealed class ActivationTable : IDisposable
             if (!r.Columns.Any(c => c.FieldName == column))
                 throw new ArgumentException($"{r.FilePath} has no column '{column}'; its columns are: {string.Join(", ", r.Columns.Select(c => c.FieldName).Distinct())}.");
     }
-
-    private static string NaturalKey(string s) => Regex.Replace(s, @"\d+", m => m.Value.PadLeft(10, '0'));
 
     /// <inheritdoc/>
     public void Dispose()

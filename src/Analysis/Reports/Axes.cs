@@ -34,6 +34,23 @@ internal sealed class Axes
     public static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
     public static string Escape(string s) => WebUtility.HtmlEncode(s);
 
+    /// <summary>
+    /// Hook names as tick labels are too long to sit side by side: drop "blocks.", the suffix most of them share
+    /// (".hook_resid_post") and a leading "hook_", so "blocks.3.hook_resid_post" reads "3" and "hook_embed" "embed".
+    /// The tables keep the full names.
+    /// </summary>
+    internal static IReadOnlyList<(double At, string Text)> ShortTicks(IReadOnlyList<(double At, string Text)> ticks)
+    {
+        if (ticks.Count < 2 || ticks.Sum(t => t.Text.Length) * 6.5 < Width - Left - Right) return ticks;
+        var names = ticks.Select(t => t.Text.StartsWith("blocks.", StringComparison.Ordinal) ? t.Text["blocks.".Length..] : t.Text).ToArray();
+        var suffix = names.Select(n => n.IndexOf('.') is var dot and >= 0 ? n[dot..] : "").GroupBy(x => x)
+            .OrderByDescending(g => g.Count()).First();
+        if (suffix.Key.Length > 0 && suffix.Count() * 2 >= names.Length)
+            names = names.Select(n => n.EndsWith(suffix.Key, StringComparison.Ordinal) ? n[..^suffix.Key.Length] : n).ToArray();
+        names = names.Select(n => n.StartsWith("hook_", StringComparison.Ordinal) ? n["hook_".Length..] : n).ToArray();
+        return ticks.Select((t, i) => (t.At, names[i])).ToArray();
+    }
+
     public void Open(StringBuilder svg, string title)
     {
         svg.Append($"<svg class=\"plot\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" role=\"img\" aria-label=\"{Escape(title)}\">");
@@ -51,7 +68,7 @@ internal sealed class Axes
             svg.Append($"<line x1=\"{F(l)}\" x2=\"{F(r)}\" y1=\"{F(y)}\" y2=\"{F(y)}\" class=\"grid\"/>");
             svg.Append($"<text x=\"{F(l - 6)}\" y=\"{F(y + 4)}\" class=\"tick\" text-anchor=\"end\">{Tick(v)}</text>");
         }
-        var xs = xTicks ?? Ticks(_x0, _x1).Select(v => (v, Tick(v))).ToArray();
+        var xs = xTicks is null ? Ticks(_x0, _x1).Select(v => (v, Tick(v))).ToArray() : ShortTicks(xTicks);
         var every = Math.Max(1, (int)Math.Ceiling(xs.Count / 16.0));
         for (var i = 0; i < xs.Count; i += every)
             svg.Append($"<text x=\"{F(X(xs[i].At))}\" y=\"{F(b + 16)}\" class=\"tick\" text-anchor=\"middle\">{Escape(xs[i].Text)}</text>");

@@ -58,7 +58,7 @@ public static partial class HtmlReport
         var layers = sweep.Layers;
         var names = ShortNames(layers.Select(l => l.Hook).ToArray());
         html.Append($"<h2>Probe: {Axes.Escape(sweep.Label)}</h2>");
-        html.Append($"<p>Multinomial logistic regression per layer; {layers.FirstOrDefault()?.Seeds.Length ?? 0} seeds; bands are 95% bootstrap intervals over test examples. " +
+        html.Append($"<p>Multinomial logistic regression per layer; {(layers.FirstOrDefault()?.Seeds.Length ?? 0) switch { 1 => "1 seed", var n => $"{n} seeds" }}; bands are 95% bootstrap intervals over test examples. " +
                     "Control: Hewitt &amp; Liang control task (each word type gets a random label); selectivity = accuracy − control accuracy.</p><div class=\"grid\">");
         double[] V(Func<Probing.ProbeLayerResult, double> f) => layers.Select(f).ToArray();
         html.Append(new LineChart($"Accuracy by layer — {sweep.Label}", names, "layer", "test accuracy")
