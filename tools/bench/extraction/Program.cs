@@ -178,7 +178,37 @@ static int Setup(string modelDir, Dictionary<string, string> o)
     Time("HookDiscovery.Discover", () => Analysis.Onnx.HookDiscovery.Discover(onnx!));
     Time("HookedModel.Prepare (all of the above, cached graph)", () => hooked = HookedModel.Prepare(model, [o["hooks"]]));
     Time("Tokenizer.Load", () => Tokenizer.Load(modelDir));
-    Time("InferenceSession.Open", () => InferenceSession.Open(hooked!.Path, new SessionOptions { Device = Device.Cpu }).Dispose());
+    InferenceSession? session = null;
+    Time("InferenceSession.Open", () => session = InferenceSession.Open(hooked!.Path, new SessionOptions { Device = Device.Cpu }));
+    using var _ = session;
+
+    // One batch of real activations, then the Parquet work of four such batches (what a part of 64 examples writes).
+    int batch = int.Parse(o["batch-size"]), length = int.Parse(o["max-length"]);
+    var names = hooked!.Hooks.Select(h => hooked.OutputOf[h.Name]).ToList();
+    // Distinct token rows (activations of identical rows would compress unrealistically well).
+    var rows = Enumerable.Range(0, batch).Select(b => Enumerable.Range(0, length).Select(i => (i * 7919 + b * 104729) % 50000).ToArray()).ToArray();
+    RunResults? results = null;
+    Time($"session.Run {batch}x{length}", () => results = session!.Run(new ModelInputs(session.Inputs).Build(rows, length, 0), names));
+    var vectors = names.Select(n => results![n].ToArray<float>()).ToArray();
+    results!.Dispose();
+    var dimension = vectors[0].Length / (batch * length);
+    foreach (var compression in new[] { Analysis.Parquet.ParquetCompression.Snappy, Analysis.Parquet.ParquetCompression.Snappy, Analysis.Parquet.ParquetCompression.Uncompressed, Analysis.Parquet.ParquetCompression.Zstd })
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bench-write-{Environment.ProcessId}.parquet");
+        Time($"Parquet write 4 batches, {compression}", () =>
+        {
+            var fields = names.Select(n => Analysis.Parquet.ParquetField.FloatVector(n, dimension)).ToList();
+            using var w = Analysis.Parquet.ParquetWriter.Create(file, fields, new Analysis.Parquet.ParquetWriterOptions { Compression = compression });
+            for (int b = 0; b < 4; b++)
+            {
+                for (int h = 0; h < names.Count; h++) w.WriteFloatVectors(names[h], vectors[h]);
+                w.EndBatch();
+            }
+            w.Finish();
+        });
+        Time($"sha256 of that part ({new FileInfo(file).Length >> 20} MiB)", () => Analysis.Extraction.Dataset.DatasetDirectory.Sha256Of(file));
+        File.Delete(file);
+    }
     return 0;
 }
 
