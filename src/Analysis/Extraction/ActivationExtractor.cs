@@ -113,6 +113,11 @@ public static class ActivationExtractor
             var record = run.WritePart(dir, part, chunk, cancel);
             dir.RecordPart(request.Shard, record);
             written++;
+            // A finished part leaves its Parquet column buffers (large objects, several times the part's size) as
+            // garbage the GC reclaims lazily, so peak memory crept up with the number of parts (tools/bench/extraction).
+            // One compacting collection per part (milliseconds; a part takes seconds to hours) keeps it at one part's worth.
+            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
     }
 

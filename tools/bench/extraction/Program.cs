@@ -11,7 +11,7 @@ using Analysis.Tokenizers;
 //   repeat     DATA OUT TOKENIZER TOKENS      DATA's lines repeated until they tokenize to TOKENS tokens
 //   throughput MODEL DATA OUT IDS [options]   extraction vs the bare forward pass, interleaved rounds
 //   rss        MODEL DATA OUT [options]       one extraction, then peak RSS (VmHWM) of this process
-// Options: --max-length N, --batch-size N, --rounds N, --threads N, --hooks PATTERN, --compression C.
+// Options: --max-length N, --batch-size N, --rounds N, --threads N, --hooks PATTERN, --compression C, --examples-per-part N.
 // Every result is printed as one JSON object per line for run.sh.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
@@ -37,7 +37,7 @@ static Dictionary<string, string> Options(string[] rest)
     var o = new Dictionary<string, string>
     {
         ["max-length"] = "128", ["batch-size"] = "16", ["rounds"] = "3", ["threads"] = "0",
-        ["hooks"] = "blocks.*.hook_resid_post", ["compression"] = "snappy",
+        ["hooks"] = "blocks.*.hook_resid_post", ["compression"] = "snappy", ["examples-per-part"] = "1024",
     };
     for (int i = 0; i + 1 < rest.Length; i += 2) o[rest[i][2..]] = rest[i + 1];
     return o;
@@ -87,6 +87,7 @@ static ExtractionRequest Request(string modelDir, string data, string output, Di
     BatchSize = int.Parse(o["batch-size"]),
     Device = Device.Cpu,
     Threads = int.Parse(o["threads"]),
+    ExamplesPerPart = int.Parse(o["examples-per-part"]),
     Overwrite = true,
     Compression = Enum.Parse<Analysis.Parquet.ParquetCompression>(o["compression"], ignoreCase: true),
 };
@@ -221,7 +222,10 @@ static int Rss(string modelDir, string data, string output, Dictionary<string, s
     var status = File.ReadAllLines("/proc/self/status");
     long Kb(string key) => long.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
     Emit(new { kind = "rss", tokens = summary.Tokens, rows = summary.Rows, bytes = summary.Bytes, seconds = clock.Elapsed.TotalSeconds,
-        peakRssKb = Kb("VmHWM:"), rssKb = Kb("VmRSS:"), load = Load() });
+        peakRssKb = Kb("VmHWM:"), rssKb = Kb("VmRSS:"), load = Load(),
+        gcHeapMb = GC.GetGCMemoryInfo().HeapSizeBytes >> 20, gcCommittedMb = GC.GetGCMemoryInfo().TotalCommittedBytes >> 20,
+        gcPeakCommittedMb = GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes >> 20, gen2 = GC.CollectionCount(2),
+        allocatedMb = GC.GetTotalAllocatedBytes() >> 20 });
     return 0;
 }
 
