@@ -141,7 +141,7 @@ static int Throughput(string modelDir, string data, string output, string idsFil
         // The extractor reports after every batch (then once more per part, after the file is complete): the gaps
         // between batch reports are the steady-state cost of a batch (forward + copy + Parquet encoding).
         var reports = new List<double>();
-        var progress = new Recorder(reports);
+        var progress = new Recorder(p => reports.Add(p.Elapsed.TotalSeconds));
         cpu = Environment.CpuUsage.TotalTime;
         clock.Restart();
         var summary = ActivationExtractor.Run(request, progress);
@@ -218,23 +218,33 @@ static int Rss(string modelDir, string data, string output, Dictionary<string, s
 {
     if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
     var clock = Stopwatch.StartNew();
-    var summary = ActivationExtractor.Run(Request(modelDir, data, output, o));
+    // After each part (a report whose bytes written changed): the peak so far, to see whether it creeps or jumps.
+    var trace = new List<long[]>();
+    long lastBytes = 0;
+    var summary = ActivationExtractor.Run(Request(modelDir, data, output, o), new Recorder(p =>
+    {
+        if (p.BytesWritten == lastBytes) return;
+        lastBytes = p.BytesWritten;
+        trace.Add([p.Tokens, Kb("VmHWM:") >> 10, Kb("VmRSS:") >> 10]);
+    }));
     var status = File.ReadAllLines("/proc/self/status");
-    long Kb(string key) => long.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
     Emit(new { kind = "rss", tokens = summary.Tokens, rows = summary.Rows, bytes = summary.Bytes, seconds = clock.Elapsed.TotalSeconds,
         peakRssKb = Kb("VmHWM:"), rssKb = Kb("VmRSS:"), load = Load(),
         gcHeapMb = GC.GetGCMemoryInfo().HeapSizeBytes >> 20, gcCommittedMb = GC.GetGCMemoryInfo().TotalCommittedBytes >> 20,
         gcPeakCommittedMb = GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes >> 20, gen2 = GC.CollectionCount(2),
-        allocatedMb = GC.GetTotalAllocatedBytes() >> 20 });
+        allocatedMb = GC.GetTotalAllocatedBytes() >> 20, tokensPeakRssMbRssMbAfterEachPart = trace });
     return 0;
 }
+
+static long Kb(string key) =>
+    long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 
 static double Load() => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
 static void Emit(object o) => Console.WriteLine(JsonSerializer.Serialize(o));
 
-/// <summary>Records the elapsed time of every progress report, synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
-sealed class Recorder(List<double> seconds) : IProgress<ExtractionProgress>
+/// <summary>Handles every progress report synchronously, on the extracting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+sealed class Recorder(Action<ExtractionProgress> record) : IProgress<ExtractionProgress>
 {
-    public void Report(ExtractionProgress value) => seconds.Add(value.Elapsed.TotalSeconds);
+    public void Report(ExtractionProgress value) => record(value);
 }
