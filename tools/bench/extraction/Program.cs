@@ -11,7 +11,8 @@ using Analysis.Tokenizers;
 //   repeat     DATA OUT TOKENIZER TOKENS      DATA's lines repeated until they tokenize to TOKENS tokens
 //   throughput MODEL DATA OUT IDS [options]   extraction vs the bare forward pass, interleaved rounds
 //   rss        MODEL DATA OUT [options]       one extraction, then peak RSS (VmHWM) of this process
-// Options: --max-length N, --batch-size N, --rounds N, --threads N, --hooks PATTERN, --compression C, --examples-per-part N.
+// Options: --max-length N, --batch-size N, --rounds N, --threads N, --hooks PATTERN, --compression C, --examples-per-part N,
+//          --also-compression C (throughput: a third timing per round, the extraction with codec C).
 // Every result is printed as one JSON object per line for run.sh.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
@@ -150,12 +151,23 @@ static int Throughput(string modelDir, string data, string output, string idsFil
         if (summary.Tokens != tokens || summary.Rows != tokens)
             throw new InvalidOperationException($"The extraction saw {summary.Tokens} tokens and wrote {summary.Rows} rows; the forward pass ran {tokens} tokens.");
         var batchReports = reports.Take(batches.Length).ToArray();
+        // The same extraction with another codec (--also-compression), to price the default one.
+        double? alsoSeconds = null, alsoSteadySeconds = null;
+        if (o.TryGetValue("also-compression", out var codec))
+        {
+            Directory.Delete(output, recursive: true);
+            reports.Clear();
+            clock.Restart();
+            ActivationExtractor.Run(request with { Compression = Enum.Parse<Analysis.Parquet.ParquetCompression>(codec, ignoreCase: true) }, progress);
+            alsoSeconds = clock.Elapsed.TotalSeconds;
+            alsoSteadySeconds = reports[batches.Length - 1] - reports[0];
+        }
         Emit(new
         {
             kind = "round", round = r, forwardSeconds = forward.Sum(), extractSeconds = extract, forwardCpuSeconds = forwardCpu, extractCpuSeconds = extractCpu,
             forwardSteadySeconds = forward.Skip(1).Sum(), extractSteadySeconds = batchReports[^1] - batchReports[0],
             extractFirstBatchAt = batchReports[0], extractTailSeconds = extract - batchReports[^1],
-            bytes = summary.Bytes, load = Load(),
+            bytes = summary.Bytes, load = Load(), alsoCompression = o.GetValueOrDefault("also-compression"), alsoSeconds, alsoSteadySeconds,
         });
     }
     return 0;

@@ -31,6 +31,10 @@ lines = [
     ("analysis extract, batches 2..n (from its progress)", "extractSteadySeconds", ours),
     ("torch forward + hooks + np.save", "extractSeconds", torch),
 ]
+if ours[0].get("alsoSeconds"):
+    codec = ours[0]["alsoCompression"]
+    lines[2:2] = [(f"analysis extract --compression {codec}, end to end", "alsoSeconds", ours)]
+    lines[5:5] = [(f"analysis extract --compression {codec}, batches 2..n", "alsoSteadySeconds", ours)]
 for name, key, rs in lines:
     n = tokens if "2..n" not in name else tokens * (setup["batches"] - 1) / setup["batches"]
     print(f"{name:58} {best(rs, key):8.2f} {med(rs, key):9.2f} {n / best(rs, key):9.0f}")
@@ -48,6 +52,9 @@ ex = (best(ours, "extractSeconds"), med(ours, "extractSeconds"))
 ratio("extract / forward throughput, steady state (>= 0.90)",
       (best(ours, "forwardSteadySeconds"), med(ours, "forwardSteadySeconds")),
       (best(ours, "extractSteadySeconds"), med(ours, "extractSteadySeconds")))
+if ours[0].get("alsoSeconds"):
+    ratio(f"  the same with --compression {codec}", (best(ours, "forwardSteadySeconds"), med(ours, "forwardSteadySeconds")),
+          (best(ours, "alsoSteadySeconds"), med(ours, "alsoSteadySeconds")))
 ratio("extract / (setup + forward), end to end (>= 0.90)", (fw[0] + setup["setupSeconds"], fw[1] + setup["setupSeconds"]), ex)
 ratio("extract / forward, CPU seconds", (best(ours, "forwardCpuSeconds"), med(ours, "forwardCpuSeconds")),
       (best(ours, "extractCpuSeconds"), med(ours, "extractCpuSeconds")))
