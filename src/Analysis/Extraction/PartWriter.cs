@@ -6,7 +6,9 @@ namespace Analysis.Extraction;
 /// <summary>
 /// Writes one part file of an activation dataset: rows are added one at a time into per-column buffers (each hook's
 /// vectors contiguous, rows × dimension) and handed to the Parquet writer a batch at a time, so memory stays bounded by
-/// one batch plus one row group. The file appears under its final name only after <see cref="Finish"/>.
+/// two batches plus one row group. The file appears under its final name only after <see cref="Finish"/>.
+/// A batch is encoded on a background task while the caller runs the model on the next one (at most one batch in
+/// flight, handed over in order, so the file is byte-identical to a sequential write).
 /// </summary>
 internal sealed class PartWriter : IDisposable
 {
@@ -18,8 +20,10 @@ internal sealed class PartWriter : IDisposable
     private readonly List<int> positions = [], tokenIds = [], charStarts = [], charEnds = [];
     private readonly List<string?> tokens = [];
     private readonly List<object?>[] labelValues;
-    private readonly float[][] hookValues;
+    private float[][] hookValues, spareHookValues;
     private int rows;
+    private long flushedRows;
+    private Task pending = Task.CompletedTask;
 
     public PartWriter(string path, IReadOnlyList<LabelColumn> labels, IReadOnlyList<HookLayout> hooks, bool float16,
         ParquetCompression compression, IReadOnlyDictionary<string, string> metadata)
@@ -29,6 +33,7 @@ internal sealed class PartWriter : IDisposable
         this.float16 = float16;
         labelValues = labels.Select(_ => new List<object?>()).ToArray();
         hookValues = hooks.Select(h => new float[h.Dimension * 64]).ToArray();
+        spareHookValues = hooks.Select(h => new float[h.Dimension * 64]).ToArray();
         writer = ParquetWriter.Create(path, Fields(labels, hooks, float16), new ParquetWriterOptions
         {
             Compression = compression,
@@ -59,7 +64,7 @@ internal sealed class PartWriter : IDisposable
     }
 
     /// <summary>Rows written so far.</summary>
-    public long Rows => writer.RowCount + rows;
+    public long Rows => flushedRows + rows;
 
     /// <summary>Adds a row's identifying columns and labels; then fill <see cref="HookRow"/> for each hook.</summary>
     public void AddRow(long exampleId, int position, int tokenId, string? token, int charStart, int charEnd, object?[] labelRow)
@@ -80,30 +85,44 @@ internal sealed class PartWriter : IDisposable
     /// <summary>The vector of hook <paramref name="hook"/> for the row last added.</summary>
     public Span<float> HookRow(int hook) => hookValues[hook].AsSpan((rows - 1) * hooks[hook].Dimension, hooks[hook].Dimension);
 
-    /// <summary>Hands the buffered rows to the Parquet writer.</summary>
+    /// <summary>Hands the buffered rows to the Parquet writer (encoded in the background; errors surface on the next call).</summary>
     public void FlushBatch()
     {
         if (rows == 0) return;
-        writer.WriteInt64("example_id", exampleIds.ToArray());
-        writer.WriteInt32("position", positions.ToArray());
-        writer.WriteInt32("token_id", tokenIds.ToArray());
-        writer.WriteStrings("token", tokens.ToArray());
-        writer.WriteInt32("char_start", charStarts.ToArray());
-        writer.WriteInt32("char_end", charEnds.ToArray());
-        for (int i = 0; i < labels.Count; i++) WriteLabel(labels[i], labelValues[i]);
+        pending.GetAwaiter().GetResult(); // the previous batch is in the file, its buffers are free again
+        var batch = new Batch(rows, exampleIds.ToArray(), positions.ToArray(), tokenIds.ToArray(), tokens.ToArray(),
+            charStarts.ToArray(), charEnds.ToArray(), labelValues.Select(l => l.ToArray()).ToArray(), hookValues);
+        (hookValues, spareHookValues) = (spareHookValues, hookValues);
+        exampleIds.Clear(); positions.Clear(); tokenIds.Clear(); tokens.Clear(); charStarts.Clear(); charEnds.Clear();
+        foreach (var l in labelValues) l.Clear();
+        flushedRows += rows;
+        rows = 0;
+        pending = Task.Run(() => Write(batch));
+    }
+
+    /// <summary>One batch's columns, owned by the background write until it completes.</summary>
+    private sealed record Batch(int Rows, long[] ExampleIds, int[] Positions, int[] TokenIds, string?[] Tokens,
+        int[] CharStarts, int[] CharEnds, object?[][] Labels, float[][] HookValues);
+
+    private void Write(Batch batch)
+    {
+        writer.WriteInt64("example_id", batch.ExampleIds);
+        writer.WriteInt32("position", batch.Positions);
+        writer.WriteInt32("token_id", batch.TokenIds);
+        writer.WriteStrings("token", batch.Tokens);
+        writer.WriteInt32("char_start", batch.CharStarts);
+        writer.WriteInt32("char_end", batch.CharEnds);
+        for (int i = 0; i < labels.Count; i++) WriteLabel(labels[i], batch.Labels[i]);
         for (int h = 0; h < hooks.Count; h++)
         {
-            var values = hookValues[h].AsSpan(0, rows * hooks[h].Dimension);
+            var values = batch.HookValues[h].AsSpan(0, batch.Rows * hooks[h].Dimension);
             if (float16) writer.WriteHalfVectors(hooks[h].Name, values);
             else writer.WriteFloatVectors(hooks[h].Name, values);
         }
         writer.EndBatch();
-        exampleIds.Clear(); positions.Clear(); tokenIds.Clear(); tokens.Clear(); charStarts.Clear(); charEnds.Clear();
-        foreach (var l in labelValues) l.Clear();
-        rows = 0;
     }
 
-    private void WriteLabel(LabelColumn column, List<object?> values)
+    private void WriteLabel(LabelColumn column, object?[] values)
     {
         var present = values.Select(v => v is not null).ToArray();
         switch (column.Type)
@@ -119,9 +138,17 @@ internal sealed class PartWriter : IDisposable
     public void Finish()
     {
         FlushBatch();
+        pending.GetAwaiter().GetResult();
         writer.Finish();
     }
 
     /// <summary>Without <see cref="Finish"/>, the partial file is deleted.</summary>
-    public void Dispose() => writer.Dispose();
+    public void Dispose()
+    {
+        // The background write must end before the file is closed. Its error, if any, already reached the caller (the
+        // next FlushBatch or Finish rethrows it) or is moot: without Finish the partial file is deleted anyway.
+        try { pending.Wait(); }
+        catch (AggregateException) { }
+        writer.Dispose();
+    }
 }
