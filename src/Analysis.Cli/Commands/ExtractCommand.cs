@@ -35,7 +35,8 @@ public static class ExtractCommand
         var shard = new Option<string?>("--shard") { Description = "i/N: extract only shard i of N (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)." };
         var shardCount = new Option<int?>("--shard-count") { Description = "N for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or to override SLURM_ARRAY_TASK_COUNT." };
         var perPart = new Option<int>("--examples-per-part") { Description = "Examples per part file: the unit of resuming and sharding.", DefaultValueFactory = _ => 1024 };
-        var compression = new Option<string>("--compression") { Description = "none | snappy | zstd | gzip.", DefaultValueFactory = _ => "snappy" };
+        // Snappy saves 0% on float32 activations and costs a third of the write time (docs/bench-extraction.md): none by default.
+        var compression = new Option<string>("--compression") { Description = "none | snappy | zstd | gzip (activations barely compress; zstd saves ~8%).", DefaultValueFactory = _ => "none" };
         var command = new Command("extract", "Run a model over a text dataset and write the chosen activations as a Parquet dataset (resumable: rerun the same command to continue).")
         {
             model, tokenizer, data, hooks, tensors, hookMap, textField, spanField, labels, positions, maxLength, batchSize, dtype,

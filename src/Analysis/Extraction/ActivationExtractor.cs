@@ -61,8 +61,10 @@ public static class ActivationExtractor
             BatchSize = request.BatchSize,
             DType = request.Float16 ? "float16" : "float32",
             ExamplesPerPart = request.ExamplesPerPart,
+            Compression = request.Compression.ToString().ToLowerInvariant(),
         };
         var dir = DatasetDirectory.Prepare(request.Output, settings, request.Overwrite);
+        dir.RemoveStaleTemporaries(request.Shard);
         var dtype = settings.DType;
         var fields = PartWriter.Fields(source.Schema.Labels, layouts, request.Float16);
         dir.EnsureLayout(new DatasetLayout(

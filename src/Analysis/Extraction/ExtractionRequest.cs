@@ -38,8 +38,8 @@ public sealed record ExtractionRequest
     public int ExamplesPerPart { get; init; } = 1024;
     /// <summary>Replace an existing dataset extracted with other settings.</summary>
     public bool Overwrite { get; init; }
-    /// <summary>Parquet compression of the part files.</summary>
-    public Analysis.Parquet.ParquetCompression Compression { get; init; } = Analysis.Parquet.ParquetCompression.Snappy;
+    /// <summary>Parquet compression of the part files (none by default: float32 activations do not compress).</summary>
+    public Analysis.Parquet.ParquetCompression Compression { get; init; } = Analysis.Parquet.ParquetCompression.Uncompressed;
     /// <summary>The command line, recorded in the manifest.</summary>
     public IReadOnlyList<string> CommandLine { get; init; } = [];
 }

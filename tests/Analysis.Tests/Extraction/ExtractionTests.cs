@@ -123,8 +123,12 @@ public class ExtractionTests
         var data = FirstLines(dir, Stories, 40);
         var request = Request(data, Path.Combine(dir.Path, "out"));
         ActivationExtractor.Run(request);
+        // What a run killed mid-write leaves: a temporary progress file and a temporary part.
+        var staleProgress = Path.Combine(request.Output, "_progress", ".shard-0-of-1.json.99999.tmp");
+        File.WriteAllText(staleProgress, "[");
         var again = ActivationExtractor.Run(request);
         Assert.Equal((0, 3), (again.PartsWritten, again.PartsSkipped));
+        Assert.False(File.Exists(staleProgress));
 
         var changed = request with { MaxLength = 32 };
         var e = Assert.Throws<ArgumentException>(() => ActivationExtractor.Run(changed));

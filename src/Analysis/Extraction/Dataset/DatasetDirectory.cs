@@ -83,6 +83,19 @@ public sealed class DatasetDirectory
     /// <summary>The full path of part <paramref name="part"/>.</summary>
     public string PartPath(long part) => System.IO.Path.Combine(Path, PartFileName(part));
 
+    /// <summary>
+    /// Deletes temporary files a killed run of <paramref name="shard"/> left behind: its progress file's (only this shard
+    /// writes those) and, for the files every shard may write (_manifest.json, _layout.json), those untouched for an hour.
+    /// </summary>
+    public void RemoveStaleTemporaries(ShardSpec shard)
+    {
+        var progress = System.IO.Path.Combine(Path, ProgressFolder);
+        if (Directory.Exists(progress))
+            foreach (var f in Directory.GetFiles(progress, $".shard-{shard.Index}-of-{shard.Count}.json.*.tmp")) File.Delete(f);
+        foreach (var f in Directory.GetFiles(Path, "._*.tmp"))
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(f) > TimeSpan.FromHours(1)) File.Delete(f);
+    }
+
     /// <summary>Deletes temporary files a killed writer of part <paramref name="part"/> left behind (call only for parts this process owns).</summary>
     public void RemoveStaleTemporaries(long part)
     {

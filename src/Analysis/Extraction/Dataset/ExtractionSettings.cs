@@ -25,6 +25,7 @@ public sealed record ExtractionSettings
     [JsonPropertyName("batch_size")] public required int BatchSize { get; init; }
     [JsonPropertyName("dtype")] public required string DType { get; init; }
     [JsonPropertyName("examples_per_part")] public required int ExamplesPerPart { get; init; }
+    [JsonPropertyName("compression")] public string Compression { get; init; } = "uncompressed";
 
     /// <summary>The number of part files the dataset is cut into.</summary>
     [JsonIgnore] public long PartCount => (SourceRows + ExamplesPerPart - 1) / ExamplesPerPart;
