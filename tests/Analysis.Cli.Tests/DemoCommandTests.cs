@@ -19,7 +19,7 @@ public class DemoCommandTests
             foreach (var hook in new[] { "hook_embed", "blocks.0.hook_resid_post", "blocks.4.hook_resid_post" })
                 Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape(hook)}\s+\d\.\d{{3}} \[", text);
 
-            var (infoCode, info) = await Run("dataset", "info", Path.Combine(temp, "activations"));
+            var (infoCode, info, _) = await Cli.Run("dataset", "info", Path.Combine(temp, "activations"));
             Assert.Equal(0, infoCode);
             Assert.Contains("3/3 complete", info);
             Assert.True(File.Exists(Path.Combine(temp, "probes", "results.json")));
@@ -31,12 +31,5 @@ public class DemoCommandTests
         {
             Directory.Delete(temp, recursive: true);
         }
-    }
-
-    private static async Task<(int, string)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var code = await CommandLine.RunAsync(args, output, new StringWriter());
-        return (code, output.ToString());
     }
 }

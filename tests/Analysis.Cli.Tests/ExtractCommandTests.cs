@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Security.Cryptography;
 
 namespace Analysis.Cli.Tests;
 
 public class ExtractCommandTests
 {
-    private static readonly string Root = typeof(ExtractCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepositoryRoot").Value!;
+    private static readonly string Root = Cli.Root;
 
     private static readonly string Model = Path.Combine(Root, "onnx-models", "stories260k", "model.onnx");
 
@@ -15,13 +13,7 @@ public class ExtractCommandTests
         ["extract", "--model", Model, "--data", data, "--hooks", "hook_embed", "blocks.*.hook_resid_post", "--device", "cpu",
          "--examples-per-part", "25", "--batch-size", "4", "--max-length", "64", "--threads", "1", "--out", output];
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await CommandLine.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => Cli.Run(args);
 
     private static Dictionary<string, string> Hashes(string dir) => Directory.GetFiles(dir, "part-*.parquet")
         .ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))));

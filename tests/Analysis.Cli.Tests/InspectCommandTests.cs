@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 
 namespace Analysis.Cli.Tests;
@@ -6,18 +5,11 @@ namespace Analysis.Cli.Tests;
 /// <summary>`analysis inspect` run in-process on the committed reference models.</summary>
 public sealed class InspectCommandTests
 {
-    internal static readonly string Root = typeof(InspectCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepositoryRoot").Value!;
+    internal static readonly string Root = Cli.Root;
 
     internal static string Model(string name) => Path.Combine(Root, "onnx-models", name, "model.onnx");
 
-    internal static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await CommandLine.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    internal static Task<(int Code, string Out, string Err)> Run(params string[] args) => Cli.Run(args);
 
     [Fact]
     public async Task PrintsSignatureOperatorsWeightsAndHooks()

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 
 namespace Analysis.Cli.Tests;
@@ -6,16 +5,9 @@ namespace Analysis.Cli.Tests;
 /// <summary>`analysis tokenize` end to end, in process, on the committed tokenizer test data.</summary>
 public class TokenizeCommandTests
 {
-    private static readonly string Data = Path.Combine(typeof(TokenizeCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepositoryRoot").Value!, "tests", "Analysis.Tokenizers.Tests", "Data");
+    private static readonly string Data = Path.Combine(Cli.Root, "tests", "Analysis.Tokenizers.Tests", "Data");
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await global::Analysis.Cli.CommandLine.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => Cli.Run(args);
 
     [Fact]
     public async Task Json_lines_carry_ids_tokens_and_offsets_into_the_text()

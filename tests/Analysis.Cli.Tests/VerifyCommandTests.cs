@@ -1,20 +1,12 @@
-using System.Reflection;
 using Analysis.Cli;
 
 namespace Analysis.Cli.Tests;
 
 public class VerifyCommandTests
 {
-    private static readonly string Root = typeof(VerifyCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepositoryRoot").Value!;
+    private static readonly string Root = Cli.Root;
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await CommandLine.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => Cli.Run(args);
 
     [Theory]
     [InlineData("stories260k")]
