@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Analysis.Decomposition;
-using Analysis.Parquet;
 using Analysis.Probing;
 using Analysis.Reports;
 
@@ -33,22 +32,7 @@ public static class PcaCommand
                 var model = parse.GetValue(randomized) ? Pca.FitRandomized(table.ReadMatrix(hook), k) : Pca.Fit(table.ReadChunks(hook), k);
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{hook}: explained variance ratio {string.Join(" ", model.ExplainedVarianceRatio.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture)))} (sum {model.ExplainedVarianceRatio.Sum():0.0000})"));
-                // Projections are written chunk by chunk, so memory stays one row group.
-                var fields = new[] { ParquetField.Int64("row"), ParquetField.FloatVector("projection", k) };
-                using (var w = ParquetWriter.Create(Path.Combine(outDir, $"pca-{hook}.parquet"), fields, new ParquetWriterOptions()))
-                {
-                    w.SetMetadata("explained_variance_ratio", System.Text.Json.JsonSerializer.Serialize(model.ExplainedVarianceRatio));
-                    long row = 0;
-                    foreach (var chunk in table.ReadChunks(hook))
-                    {
-                        var p = model.Transform(chunk);
-                        w.WriteInt64("row", Enumerable.Range(0, chunk.Rows).Select(i => row + i).ToArray());
-                        w.WriteFloatVectors("projection", p.Data);
-                        w.EndBatch();
-                        row += chunk.Rows;
-                    }
-                    w.Finish();
-                }
+                PcaProjections.Write(table, hook, model, Path.Combine(outDir, $"pca-{hook}.parquet"));
                 if (labels is not null) scatters.Add(PcaScatter.Of(hook, parse.GetValue(label)!, table.ReadMatrix(hook), labels));
             }
             new AnalysisResults { Metadata = ProbeCommand.RunMetadata(parse, table.Path), Scatters = [.. scatters] }.Save(outDir);

@@ -56,11 +56,11 @@ public sealed class HookedModel
         var embeddingRows = FindEmbeddingRows(model);
 
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"hooked-model/1\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n{string.Join("\n", hooks.Select(h => $"{h.Name}={h.Tensor}"))}")))[..24];
+            $"hooked-model/2\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n{string.Join("\n", hooks.Select(h => $"{h.Name}={h.Tensor}"))}")))[..24];
         var folder = AnalysisCache.Folder("hooked", key);
         var path = System.IO.Path.Combine(folder, "model.onnx");
-        var byTensor = model.AddOutputs(hooks.Select(h => h.Tensor));
-        var outputs = hooks.ToDictionary(h => h.Name, h => byTensor[h.Tensor], StringComparer.Ordinal);
+        // ExposeHooks also records the mapping in the model's metadata, so the cached file describes itself.
+        var outputs = model.ExposeHooks(hooks).ToDictionary(h => h.Name, h => h.Output, StringComparer.Ordinal);
         if (!File.Exists(path)) model.Save(path);
         return new HookedModel(modelPath, sha, path, hooks, outputs, embeddingRows);
     }
