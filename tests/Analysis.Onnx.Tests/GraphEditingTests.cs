@@ -120,6 +120,50 @@ public sealed class GraphEditingTests
         Assert.Contains("'token_type_ids'", e.Message);
     }
 
+    /// <summary>x [batch, seq, 4] seen through every token layout extraction knows, each with its position axis.</summary>
+    internal static OnnxModel TokenLayouts(int opset = 17) => new GraphBuilder(opset)
+        .Input("x", DataType.Float, "batch", "seq", 4)
+        .Initializer("split_shape", [0L, 0, 2, 2], 4)
+        .Initializer("flat_shape", [-1L, 4], 2)
+        .Initializer("head_axis", [1L], 1)
+        .Node("Identity", ["x"], ["sequence"])
+        .Node("Reshape", ["x", "split_shape"], ["split"])
+        .Node("Transpose", ["split"], ["heads"], ("perm", new long[] { 0, 2, 1, 3 }))
+        .Node("Transpose", ["x"], ["xt"], ("perm", new long[] { 0, 2, 1 }))
+        .Node("MatMul", ["x", "xt"], ["scores"])
+        .Node("Unsqueeze", ["scores", "head_axis"], ["pattern"])
+        .Node("Reshape", ["x", "flat_shape"], ["flat"])
+        .Output("sequence")
+        .Build();
+
+    [Fact]
+    public void GatherPositionsAddsAnIndicesInputAndOneOutputPerTensor()
+    {
+        var model = TokenLayouts();
+        var outputs = model.GatherPositions("positions", [("sequence", 1), ("split", 1), ("heads", 2), ("pattern", 2), ("flat", 0)]);
+
+        string TypeOf(string tensor) => TensorType.FromValueInfo(model.Graph.Output.Single(o => o.Name == outputs[tensor]))!.ToString();
+        Assert.Equal("float[batch, positions, 4]", TypeOf("sequence"));
+        Assert.Equal("float[batch, positions, 2, 2]", TypeOf("split"));
+        Assert.Equal("float[batch, 2, positions, 2]", TypeOf("heads"));
+        Assert.Equal("float[batch, 1, positions, seq]", TypeOf("pattern"));
+        Assert.Equal("float[batch, positions, 4]", TypeOf("flat"));
+        Assert.Equal("int64[batch, positions]", TensorType.FromValueInfo(model.Graph.Input.Single(i => i.Name == "positions"))!.ToString());
+        Assert.Equal(["sequence", .. outputs.Values], OnnxChecker.Check(model));
+    }
+
+    [Fact]
+    public void GatherPositionsRefusesWhatItCannotGather()
+    {
+        var model = TokenLayouts();
+        var before = model.Proto.Clone();
+        Assert.Contains("already exists", Assert.Throws<ArgumentException>(() => model.GatherPositions("x", [("sequence", 1)])).Message);
+        Assert.Contains("axis 3", Assert.Throws<ArgumentException>(() => model.GatherPositions("positions", [("sequence", 3)])).Message);
+        Assert.Throws<UnknownTensorException>(() => model.GatherPositions("positions", [("no_such_tensor", 1)]));
+        Assert.Equal(before, model.Proto);
+        Assert.Contains("opset 12", Assert.Throws<ArgumentException>(() => TokenLayouts(opset: 11).GatherPositions("positions", [("sequence", 1)])).Message);
+    }
+
     [Fact]
     public void GraphBuilderMakesCheckableModelsWithInferredOutputs()
     {

@@ -141,6 +141,8 @@ internal sealed class TypeInference
                 return Norm(node, x);
             case "Gather":
                 return One(x is null ? null : new TensorType(x.ElementType, Gather(node, x.Shape)));
+            case "GatherND":
+                return One(x is null ? null : new TensorType(x.ElementType, GatherND(node, x.Shape)));
             case "GatherElements":
                 return One(x is null ? null : new TensorType(x.ElementType, ShapeOf(node, 1)?.ToArray()));
             case "Concat":
@@ -188,7 +190,7 @@ internal sealed class TypeInference
                 return One(new TensorType(DataType.Int64, [x?.Shape is null ? Dim.Unknown : Dim.Of(x.Shape.Count), Dim.Unknown]));
             case "Einsum" or "Attention" or "MultiHeadAttention" or "GroupQueryAttention" or "PackedAttention"
                 or "MatMulNBits" or "Conv" or "ConvTranspose" or "AveragePool" or "GlobalAveragePool" or "GlobalMaxPool"
-                or "ScatterND" or "ScatterElements" or "GatherND" or "OneHot" or "DequantizeLinear":
+                or "ScatterND" or "ScatterElements" or "OneHot" or "DequantizeLinear":
                 // Element type follows the first input (or the values input); shapes are not derived here.
                 var elem = node.OpType is "OneHot" ? TypeOf(node, 2) : node.OpType is "DequantizeLinear" ? TypeOf(node, 1) : x;
                 var first = elem is null ? null : new TensorType(elem.ElementType, node.OpType is "ScatterND" or "ScatterElements" ? elem.Shape : null);
@@ -254,6 +256,15 @@ internal sealed class TypeInference
         if (data is null || indices is null) return null;
         var axis = (int)ShapeMath.NormalizeAxis(IntAttr(node, "axis", 0), data.Count);
         return [.. data.Take(axis), .. indices, .. data.Skip(axis + 1)];
+    }
+
+    // indices[…, r] picks r-long index tuples after batch_dims leading axes: indices.shape[:-1] + data.shape[batch_dims + r:].
+    private Dim[]? GatherND(NodeProto node, IReadOnlyList<Dim>? data)
+    {
+        var indices = ShapeOf(node, 1);
+        if (data is null || indices is not [.., { Value: { } r }]) return null;
+        var batchDims = (int)IntAttr(node, "batch_dims", 0);
+        return [.. indices.Take(indices.Count - 1), .. data.Skip(batchDims + (int)r)];
     }
 
     private Dim[]? Concat(NodeProto node)
