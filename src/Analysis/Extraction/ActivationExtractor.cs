@@ -38,10 +38,35 @@ public static class ActivationExtractor
                 $"The tokenizer '{request.Tokenizer}' has {tokenizer.VocabSize} tokens but the model's embedding has {rowsInTable} rows; use the tokenizer the model was trained with.");
         CheckColumnNames(source.Schema.Labels, hooked);
 
-        using var session = InferenceSession.Open(hooked.Path, new SessionOptions { Device = request.Device, IntraOpThreads = request.Threads });
-        var inputs = new ModelInputs(session.Inputs);
+        // Two steps when positions are selected in the graph: a probe run of the hooked model tells where each hook's token
+        // axis is; from that the gathering graph is built (or found in the cache), and the extraction runs it instead.
+        // The probe session is closed before the second opens, so the weights are never held twice.
+        var sessionOptions = new SessionOptions { Device = request.Device, IntraOpThreads = request.Threads };
+        var session = InferenceSession.Open(hooked.Path, sessionOptions);
+        ModelInputs inputs;
+        List<HookLayout> layouts;
+        ModelRecord modelRecord;
+        PositionGatherModel? gather = null;
+        try
+        {
+            inputs = new ModelInputs(session.Inputs);
+            layouts = ProbeLayouts(session, inputs, hooked, request.MaxLength, Math.Min(tokenizer.BosId ?? 1, (int)(hooked.EmbeddingRows ?? 2) - 1));
+            // The hooked model's inputs and outputs, whichever graph runs: the dataset describes the same model either way.
+            modelRecord = new ModelRecord(Path.GetFileName(request.Model), hooked.SourceSha256, session.Inputs.Select(i => i.Name).ToList(), session.Outputs.Select(o => o.Name).ToList());
+            if (request.Positions != PositionMode.All && request.PositionsInGraph) gather = PositionGatherModel.Prepare(hooked, layouts);
+            if (gather is not null)
+            {
+                session.Dispose();
+                session = InferenceSession.Open(gather.Path, sessionOptions);
+            }
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+        using var _ = session;
         var padId = tokenizer.PadId ?? tokenizer.EosId ?? 0;
-        var layouts = ProbeLayouts(session, inputs, hooked, request.MaxLength, Math.Min(tokenizer.BosId ?? 1, (int)(hooked.EmbeddingRows ?? 2) - 1));
 
         var settings = new ExtractionSettings
         {
@@ -68,7 +93,7 @@ public static class ActivationExtractor
         var dtype = settings.DType;
         var fields = PartWriter.Fields(source.Schema.Labels, layouts, request.Float16);
         dir.EnsureLayout(new DatasetLayout(
-            new ModelRecord(settings.ModelFile, settings.ModelSha256, session.Inputs.Select(i => i.Name).ToList(), session.Outputs.Select(o => o.Name).ToList()),
+            modelRecord,
             layouts.Select((l, i) => new HookRecord(l.Name, hooked.Hooks[i].Tensor, l.TokenShape.Select(d => (long)d).ToList(), dtype)).ToList(),
             fields.Select(f => new ColumnRecord(f.Name, f.Kind.ToString())).ToList(),
             DateTimeOffset.UtcNow));
@@ -80,7 +105,7 @@ public static class ActivationExtractor
             ["analysis.char_offsets"] = "unicode code points into the source text, [start, end)",
         };
 
-        var run = new PartRun(request, tokenizer, session, inputs, layouts, source.Schema.Labels, padId, metadata, progress, clock);
+        var run = new PartRun(request, tokenizer, session, inputs, layouts, gather, source.Schema.Labels, padId, metadata, progress, clock);
         var done = dir.CompletedParts();
         long owned = 0, skipped = 0, written = 0;
         for (long k = 0; k < settings.PartCount; k++) if (request.Shard.Owns(k)) owned += Math.Min(request.ExamplesPerPart, settings.SourceRows - k * request.ExamplesPerPart);
@@ -100,7 +125,11 @@ public static class ActivationExtractor
 
         var merge = ManifestMerge.TryComplete(dir, ToolVersion, request.CommandLine);
         return new ExtractionSummary(dir.Path, request.Shard, written, skipped, run.Examples, run.Rows, run.Tokens, run.Truncated,
-            run.Bytes, clock.Elapsed, merge.Manifest is not null, merge.MissingParts, session.DeviceNote, session.Device.ToString());
+            run.Bytes, clock.Elapsed, merge.Manifest is not null, merge.MissingParts, session.DeviceNote, session.Device.ToString())
+        {
+            OutputBytes = run.OutputBytes,
+            PositionsInGraph = gather is not null,
+        };
 
         void Handle()
         {

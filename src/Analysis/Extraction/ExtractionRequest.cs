@@ -22,6 +22,11 @@ public sealed record ExtractionRequest
     public Sources.SourceOptions Source { get; init; } = new();
     /// <summary>Which token positions become rows.</summary>
     public PositionMode Positions { get; init; } = PositionMode.All;
+    /// <summary>
+    /// Select positions inside the graph (a gather per hook, so only the selected tokens leave ONNX Runtime) when they are
+    /// not all; false fetches every hook's whole output and selects on the CPU. Both write the same bytes.
+    /// </summary>
+    public bool PositionsInGraph { get; init; } = true;
     /// <summary>Tokens per example at most (longer examples are truncated, and counted).</summary>
     public int MaxLength { get; init; } = 512;
     /// <summary>Examples per forward pass.</summary>
@@ -53,6 +58,12 @@ public sealed record ExtractionSummary(
     long TruncatedExamples, long Bytes, TimeSpan Elapsed, bool DatasetComplete, IReadOnlyList<long> MissingParts,
     string? DeviceNote, string Device)
 {
+    /// <summary>Bytes of hook outputs ONNX Runtime handed back over all batches (what left the session; on a GPU, the device).</summary>
+    public long OutputBytes { get; init; }
+
+    /// <summary>Whether positions were selected inside the graph (<see cref="ExtractionRequest.PositionsInGraph"/>).</summary>
+    public bool PositionsInGraph { get; init; }
+
     /// <summary>Tokens per second of model input processed.</summary>
     public double TokensPerSecond => Elapsed.TotalSeconds > 0 ? Tokens / Elapsed.TotalSeconds : 0;
 }

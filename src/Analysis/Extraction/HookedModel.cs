@@ -13,7 +13,7 @@ namespace Analysis.Extraction;
 public sealed class HookedModel
 {
     private HookedModel(string sourcePath, string sourceSha256, string path, IReadOnlyList<HookPoint> hooks,
-        IReadOnlyDictionary<string, string> outputs, long? embeddingRows)
+        IReadOnlyDictionary<string, string> outputs, long? embeddingRows, long opset)
     {
         SourcePath = sourcePath;
         SourceSha256 = sourceSha256;
@@ -21,6 +21,7 @@ public sealed class HookedModel
         Hooks = hooks;
         OutputOf = outputs;
         EmbeddingRows = embeddingRows;
+        Opset = opset;
     }
 
     /// <summary>The user's model file.</summary>
@@ -40,6 +41,9 @@ public sealed class HookedModel
 
     /// <summary>Rows of the token embedding table (the largest id the model accepts, plus one), when found.</summary>
     public long? EmbeddingRows { get; }
+
+    /// <summary>The default-domain opset the model imports.</summary>
+    public long Opset { get; }
 
     /// <summary>
     /// Loads <paramref name="modelPath"/>, resolves <paramref name="patterns"/> (globs over canonical hook names, or raw
@@ -62,7 +66,7 @@ public sealed class HookedModel
         // ExposeHooks also records the mapping in the model's metadata, so the cached file describes itself.
         var outputs = model.ExposeHooks(hooks).ToDictionary(h => h.Name, h => h.Output, StringComparer.Ordinal);
         if (!File.Exists(path)) model.Save(path);
-        return new HookedModel(modelPath, sha, path, hooks, outputs, embeddingRows);
+        return new HookedModel(modelPath, sha, path, hooks, outputs, embeddingRows, model.Opset);
     }
 
     /// <summary>

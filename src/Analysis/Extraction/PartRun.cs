@@ -13,10 +13,12 @@ namespace Analysis.Extraction;
 /// </summary>
 internal sealed class PartRun(
     ExtractionRequest request, Tokenizer tokenizer, InferenceSession session, ModelInputs inputs,
-    IReadOnlyList<HookLayout> hooks, IReadOnlyList<LabelColumn> labels, long padId,
+    IReadOnlyList<HookLayout> hooks, PositionGatherModel? gather, IReadOnlyList<LabelColumn> labels, long padId,
     IReadOnlyDictionary<string, string> metadata, IProgress<ExtractionProgress>? progress, Stopwatch clock)
 {
-    private readonly List<string> outputNames = hooks.Select(h => h.Output).Distinct().ToList(); // two hooks can share a tensor
+    // Per hook, the output holding only the selected tokens when the graph selects them, else null (the full output).
+    private readonly string?[] gatheredOutputs = hooks.Select(h => gather?.OutputOf.GetValueOrDefault(h.Name)).ToArray();
+    private readonly List<string> outputNames = hooks.Select(h => gather?.OutputOf.GetValueOrDefault(h.Name) ?? h.Output).Distinct().ToList(); // two hooks can share a tensor
 
     public long ExamplesTotal { get; set; }
     public long Examples { get; private set; }
@@ -24,6 +26,7 @@ internal sealed class PartRun(
     public long Tokens { get; private set; }
     public long Truncated { get; private set; }
     public long Bytes { get; private set; }
+    public long OutputBytes { get; private set; }
     private long examplesSeen;
 
     /// <summary>Counts examples of a part a previous run completed, for progress.</summary>
@@ -84,13 +87,28 @@ internal sealed class PartRun(
     {
         int length = encoded.Max(e => e.Count);
         if (length == 0) return;
-        using var results = session.Run(inputs.Build(encoded.Select(e => e.Ids).ToArray(), length, padId), outputNames);
-        var tensors = hooks.Select(h => results[h.Output]).ToArray();
+        var selections = examples.Select((e, b) => PositionSelector.Select(request.Positions, encoded[b], e.Span)).ToArray();
+        int k = selections.Max(s => s.Length);
+        var feeds = inputs.Build(encoded.Select(e => e.Ids).ToArray(), length, padId);
+        if (gather is not null)
+        {
+            if (k == 0) return; // nothing selected in the whole batch (spans truncated away): no rows, no run needed
+            feeds[PositionGatherModel.IndicesInput] = Indices(selections, k);
+        }
+        using var results = session.Run(feeds, outputNames);
+        foreach (var name in outputNames) OutputBytes += results[name].Bytes.Length;
+        var tensors = hooks.Select((h, i) => results[gatheredOutputs[i] ?? h.Output]).ToArray();
+        // The j-th selected token t of row b: at t in a full output (padded to length), at j in a gathered one (k long).
+        void CopyToken(int h, int b, int j, int t, Span<float> destination)
+        {
+            if (gatheredOutputs[h] is null) hooks[h].CopyToken(tensors[h], b, t, length, destination);
+            else hooks[h].CopyToken(tensors[h], b, j, k, destination);
+        }
         for (int b = 0; b < examples.Length; b++)
         {
             var example = examples[b];
             var tokens = encoded[b];
-            var selected = PositionSelector.Select(request.Positions, tokens, example.Span);
+            var selected = selections[b];
             if (selected.Length == 0) continue;
             bool bmp = CodePoints.IsBmpOnly(example.Text);
             int Cp(int utf16) => bmp ? utf16 : CodePoints.FromUtf16(example.Text, utf16);
@@ -106,23 +124,39 @@ internal sealed class PartRun(
                     var row = writer.HookRow(h);
                     row.Clear(); // the buffer is reused across batches
                     var scratch = new float[row.Length];
-                    foreach (var t in selected)
+                    for (int j = 0; j < selected.Length; j++)
                     {
-                        hooks[h].CopyToken(tensors[h], b, t, length, scratch);
+                        CopyToken(h, b, j, selected[j], scratch);
                         System.Numerics.Tensors.TensorPrimitives.Add(row, scratch, row);
                     }
                     System.Numerics.Tensors.TensorPrimitives.Divide(row, selected.Length, row);
                 }
                 continue;
             }
-            foreach (var t in selected)
+            for (int j = 0; j < selected.Length; j++)
             {
+                int t = selected[j];
                 var offset = tokens.Offsets[t];
                 writer.AddRow(example.Id, t, tokens.Ids[t], tokenizer.IdToToken(tokens.Ids[t]), Cp(offset.Start), Cp(offset.End), example.Labels);
-                for (int h = 0; h < hooks.Count; h++) hooks[h].CopyToken(tensors[h], b, t, length, writer.HookRow(h));
+                for (int h = 0; h < hooks.Count; h++) CopyToken(h, b, j, t, writer.HookRow(h));
             }
         }
         writer.FlushBatch();
+    }
+
+    /// <summary>
+    /// The gathering graph's indices: [batch, k], row b's selected tokens, padded by repeating its last one (or token 0
+    /// when it has none) so every index points at a real position; the padding's rows are fetched but never read.
+    /// </summary>
+    private static Tensor Indices(int[][] selections, int k)
+    {
+        var indices = new long[selections.Length * k];
+        for (int b = 0; b < selections.Length; b++)
+        {
+            var row = selections[b];
+            for (int j = 0; j < k; j++) indices[b * k + j] = row.Length == 0 ? 0 : row[Math.Min(j, row.Length - 1)];
+        }
+        return Tensor.Create(indices, selections.Length, k);
     }
 
     private void Report(long rowsInOpenPart = 0) =>
