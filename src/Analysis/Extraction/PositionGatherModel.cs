@@ -14,7 +14,7 @@ namespace Analysis.Extraction;
 /// hooked model → probe → this graph, cached next to the hooked model and keyed by the layouts. The position mode is not
 /// part of the key: first, last, span and mean-span only feed different indices to the same graph.
 /// </summary>
-internal sealed class PositionGatherModel
+public sealed class PositionGatherModel
 {
     /// <summary>The graph input that takes the selected token indices.</summary>
     public const string IndicesInput = "analysis_positions";

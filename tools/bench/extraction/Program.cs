@@ -11,8 +11,10 @@ using Analysis.Tokenizers;
 //   repeat     DATA OUT TOKENIZER TOKENS      DATA's lines repeated until they tokenize to TOKENS tokens
 //   throughput MODEL DATA OUT IDS [options]   extraction vs the bare forward pass, interleaved rounds
 //   rss        MODEL DATA OUT [options]       one extraction, then peak RSS (VmHWM) of this process
+//   positions  MODEL DATA OUT [options]       --positions P (default last) selected in the graph vs on the CPU, interleaved rounds
 // Options: --max-length N, --batch-size N, --rounds N, --threads N, --hooks PATTERN, --compression C, --examples-per-part N,
-//          --also-compression C (throughput: a third timing per round, the extraction with codec C).
+//          --also-compression C (throughput: a third timing per round, the extraction with codec C), --positions P,
+//          --positions-in-graph true|false (rss: select positions in the graph or on the CPU).
 // Every result is printed as one JSON object per line for run.sh.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
@@ -24,6 +26,7 @@ return positional.FirstOrDefault() switch
     "throughput" => Throughput(positional[1], positional[2], positional[3], positional[4], options),
     "setup" => Setup(positional[1], options),
     "rss" => Rss(positional[1], positional[2], positional[3], options),
+    "positions" => Positions(positional[1], positional[2], positional[3], options),
     _ => Usage(),
 };
 
@@ -38,7 +41,8 @@ static Dictionary<string, string> Options(string[] rest)
     var o = new Dictionary<string, string>
     {
         ["max-length"] = "128", ["batch-size"] = "16", ["rounds"] = "3", ["threads"] = "0",
-        ["hooks"] = "blocks.*.hook_resid_post", ["compression"] = "snappy", ["examples-per-part"] = "1024",
+        ["hooks"] = "blocks.*.hook_resid_post", ["compression"] = "snappy", ["examples-per-part"] = "1024", ["positions"] = "all",
+        ["positions-in-graph"] = "true",
     };
     for (int i = 0; i + 1 < rest.Length; i += 2) o[rest[i][2..]] = rest[i + 1];
     return o;
@@ -83,7 +87,8 @@ static ExtractionRequest Request(string modelDir, string data, string output, Di
     Data = data,
     Output = output,
     Hooks = [o["hooks"]],
-    Positions = PositionMode.All,
+    Positions = PositionModes.Parse(o["positions"]),
+    PositionsInGraph = bool.Parse(o["positions-in-graph"]),
     MaxLength = int.Parse(o["max-length"]),
     BatchSize = int.Parse(o["batch-size"]),
     Device = Device.Cpu,
@@ -173,6 +178,101 @@ static int Throughput(string modelDir, string data, string output, string idsFil
     return 0;
 }
 
+// The same extraction with positions selected on the CPU (every hook's full output fetched) and in the graph (a gather
+// per hook: only the selected rows fetched), alternating which goes first; plus the bare forward pass of each graph on
+// the same batches (session.Run alone, with the inputs each needs). Checks that both write the same part files.
+static int Positions(string modelDir, string data, string output, Dictionary<string, string> o)
+{
+    if (!o.ContainsKey("positions") || o["positions"] == "all") o["positions"] = "last";
+    var request = Request(modelDir, data, output, o);
+    int rounds = int.Parse(o["rounds"]);
+    var tokenizer = Tokenizer.Load(request.Tokenizer);
+    var texts = File.ReadLines(data).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("text").GetString()!).ToArray();
+    var encoded = texts.Select(t => tokenizer.Encode(t, addSpecialTokens: true, request.MaxLength, Side.Right)).ToArray();
+    var order = Enumerable.Range(0, encoded.Length).OrderBy(i => encoded[i].Count).ThenBy(i => i).ToArray();
+    var batches = order.Chunk(request.BatchSize).Select(b => b.Select(i => encoded[i]).ToArray()).ToArray();
+    long tokens = encoded.Sum(e => (long)e.Count);
+    long padId = tokenizer.PadId ?? tokenizer.EosId ?? 0;
+
+    // First use builds the gathering graph into the cache: timed once, outside the rounds.
+    var clock = Stopwatch.StartNew();
+    var first = ActivationExtractor.Run(request with { Output = output + "-first" });
+    Directory.Delete(output + "-first", recursive: true);
+    Emit(new { kind = "positions-setup", positions = o["positions"], firstRunSeconds = clock.Elapsed.TotalSeconds, inGraph = first.PositionsInGraph,
+        examples = texts.Length, tokens, batches = batches.Length, rows = first.Rows, threads = request.Threads });
+
+    // The two graphs, for the bare forward passes.
+    var hooked = HookedModel.Prepare(request.Model, request.Hooks);
+    var options = new SessionOptions { Device = request.Device, IntraOpThreads = request.Threads };
+    using var full = InferenceSession.Open(hooked.Path, options);
+    var inputs = new ModelInputs(full.Inputs);
+    var fullNames = hooked.Hooks.Select(h => hooked.OutputOf[h.Name]).Distinct().ToList();
+    List<HookLayout> layouts;
+    using (var probe = full.Run(inputs.Build([[1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7]], 7, padId), fullNames))
+        layouts = hooked.Hooks.Select(h => HookLayout.Infer(h.Name, hooked.OutputOf[h.Name], probe[hooked.OutputOf[h.Name]].Shape, 2, 7, request.MaxLength)).ToList();
+    var gather = PositionGatherModel.Prepare(hooked, layouts) ?? throw new InvalidOperationException("The model cannot gather positions in the graph.");
+    using var gathering = InferenceSession.Open(gather.Path, options);
+    var gatheredNames = gather.OutputOf.Values.Distinct().ToList();
+
+    (double Seconds, long Bytes) Forward(bool inGraph)
+    {
+        double seconds = 0;
+        long bytes = 0;
+        for (int i = 0; i < batches.Length; i++)
+        {
+            var batch = batches[i];
+            int length = batch.Max(e => e.Count);
+            var start = Stopwatch.GetTimestamp();
+            var feeds = inputs.Build(batch.Select(e => e.Ids).ToArray(), length, padId);
+            if (inGraph)
+            {
+                var selected = batch.Select(e => PositionSelector.Select(request.Positions, e, null)).ToArray();
+                int k = selected.Max(s => s.Length);
+                var indices = new long[batch.Length * k];
+                for (int b = 0; b < batch.Length; b++)
+                    for (int j = 0; j < k; j++) indices[b * k + j] = selected[b][Math.Min(j, selected[b].Length - 1)];
+                feeds[PositionGatherModel.IndicesInput] = Tensor.Create(indices, batch.Length, k);
+            }
+            using var results = (inGraph ? gathering : full).Run(feeds, inGraph ? gatheredNames : fullNames);
+            foreach (var name in inGraph ? gatheredNames : fullNames) bytes += results[name].Bytes.Length;
+            if (i > 0) seconds += Stopwatch.GetElapsedTime(start).TotalSeconds; // batch 0 pays first-touch costs
+        }
+        return (seconds, bytes);
+    }
+
+    string[]? referenceParts = null;
+    for (int r = 0; r < rounds; r++)
+    {
+        foreach (var inGraph in r % 2 == 0 ? new[] { false, true } : [true, false])
+        {
+            var arm = inGraph ? "graph" : "cpu";
+            var cpu = Environment.CpuUsage.TotalTime;
+            var (forwardSeconds, forwardBytes) = Forward(inGraph);
+            var forwardCpu = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+            var reports = new List<double>();
+            cpu = Environment.CpuUsage.TotalTime;
+            clock.Restart();
+            var summary = ActivationExtractor.Run(request with { PositionsInGraph = inGraph }, new Recorder(p => reports.Add(p.Elapsed.TotalSeconds)));
+            var extract = clock.Elapsed.TotalSeconds;
+            var extractCpu = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+            if (summary.PositionsInGraph != inGraph) throw new InvalidOperationException($"Asked for positions in the graph: {inGraph}; the extraction did {summary.PositionsInGraph}.");
+            var parts = Analysis.Extraction.Dataset.DatasetDirectory.Open(output).ReadManifest()!.Parts.Select(p => p.Sha256).ToArray();
+            referenceParts ??= parts;
+            if (!parts.SequenceEqual(referenceParts)) throw new InvalidOperationException($"Round {r}, {arm}: the part files differ from the first run's.");
+            var batchReports = reports.Take(batches.Length).ToArray();
+            Emit(new
+            {
+                kind = "positions-round", round = r, arm, forwardSteadySeconds = forwardSeconds, forwardBytes, forwardCpuSeconds = forwardCpu,
+                extractSeconds = extract, extractCpuSeconds = extractCpu, extractSteadySeconds = batchReports[^1] - batchReports[0],
+                extractFirstBatchAt = batchReports[0], outputBytes = summary.OutputBytes, rows = summary.Rows, bytes = summary.Bytes,
+                sameParts = true, load = Load(),
+            });
+        }
+    }
+    return 0;
+}
+
 // What an extraction does once before its first batch, step by step (wall and CPU seconds).
 static int Setup(string modelDir, Dictionary<string, string> o)
 {
@@ -241,7 +341,7 @@ static int Rss(string modelDir, string data, string output, Dictionary<string, s
     }));
     var status = File.ReadAllLines("/proc/self/status");
     Emit(new { kind = "rss", tokens = summary.Tokens, rows = summary.Rows, bytes = summary.Bytes, seconds = clock.Elapsed.TotalSeconds,
-        peakRssKb = Kb("VmHWM:"), rssKb = Kb("VmRSS:"), load = Load(),
+        peakRssKb = Kb("VmHWM:"), rssKb = Kb("VmRSS:"), load = Load(), positions = o["positions"], inGraph = summary.PositionsInGraph, outputBytes = summary.OutputBytes,
         gcHeapMb = GC.GetGCMemoryInfo().HeapSizeBytes >> 20, gcCommittedMb = GC.GetGCMemoryInfo().TotalCommittedBytes >> 20,
         gcPeakCommittedMb = GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes >> 20, gen2 = GC.CollectionCount(2),
         allocatedMb = GC.GetTotalAllocatedBytes() >> 20, tokensPeakRssMbRssMbAfterEachPart = trace });

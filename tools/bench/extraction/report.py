@@ -5,6 +5,43 @@ import statistics
 import sys
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+
+
+def positions_table(rows):
+    """positions.sh: the same extraction with positions selected on the CPU and in the graph, paired by round."""
+    setup = next(r for r in rows if r["kind"] == "positions-setup")
+    rounds = [r for r in rows if r["kind"] == "positions-round"]
+    arms = {arm: {r["round"]: r for r in rounds if r["arm"] == arm} for arm in ("cpu", "graph")}
+    paired = sorted(set(arms["cpu"]) & set(arms["graph"]))
+    print(f"GPT-2-small-sized random model, CPU, {setup['examples']} examples, {setup['tokens']} tokens, {setup['batches']} batches, "
+          f"--positions {setup['positions']} ({setup['rows']} rows); {len(paired)} rounds, each arm in turn first; "
+          f"load {min(r['load'] for r in rounds):.1f}-{max(r['load'] for r in rounds):.1f}")
+    print(f"{'measure (median over rounds)':46} {'CPU selection':>14} {'in graph':>10} {'cpu/graph, per round: median (min-max)':>40}")
+    for name, key in [("bare forward, batches 2..n, s", "forwardSteadySeconds"),
+                      ("bare forward, batches 2..n, CPU s", "forwardCpuSeconds"),
+                      ("analysis extract, end to end, s", "extractSeconds"),
+                      ("analysis extract, end to end, CPU s", "extractCpuSeconds"),
+                      ("analysis extract, batches 2..n, s", "extractSteadySeconds"),
+                      ("analysis extract, setup to first batch, s", "extractFirstBatchAt"),
+                      ("MB handed back by ONNX Runtime (extract)", "outputBytes")]:
+        scale = 1e-6 if key == "outputBytes" else 1
+        cpu = [arms["cpu"][r][key] * scale for r in paired]
+        graph = [arms["graph"][r][key] * scale for r in paired]
+        ratios = [c / g for c, g in zip(cpu, graph)]
+        print(f"{name:46} {statistics.median(cpu):14.2f} {statistics.median(graph):10.2f} "
+              f"{statistics.median(ratios):18.2f} ({min(ratios):.2f}-{max(ratios):.2f})")
+    steady = setup["tokens"] * (setup["batches"] - 1) / setup["batches"]
+    for arm in ("cpu", "graph"):
+        print(f"tokens/s, extraction batches 2..n, {arm:5}: {steady / statistics.median(arms[arm][r]['extractSteadySeconds'] for r in paired):7.0f}")
+    print(f"part files identical in every run: {all(r['sameParts'] for r in rounds)}; "
+          f"first run (builds the gathering graph into the cache): {setup['firstRunSeconds']:.1f} s")
+
+
+if any(r["kind"] == "positions-setup" for r in rows):
+    positions_table(rows)
+    if not any(r["kind"] == "setup" for r in rows):
+        sys.exit(0)
+    print()
 setup = next(r for r in rows if r["kind"] == "setup")
 ours = [r for r in rows if r["kind"] == "round"]
 torch = [r for r in rows if r["kind"] == "torch-round"]
