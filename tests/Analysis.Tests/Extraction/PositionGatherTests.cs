@@ -47,13 +47,15 @@ public class PositionGatherTests
             Data = SpanData(dir, 40), Output = Path.Combine(dir.Path, "gathered"),
             Hooks = ["blocks.*.hook_resid_post", "blocks.0.attn.hook_pattern", sequenceMatrix, headsFirst],
             Source = new(SpanField: "word"), Positions = PositionModes.Parse(mode),
-            BatchSize = 8, ExamplesPerPart = 16, MaxLength = 24, Device = Device.Cpu,
+            BatchSize = 8, ExamplesPerPart = 16, MaxLength = 16, Device = Device.Cpu,
         };
         Assert.Equal(
             [HookAxes.Sequence, HookAxes.Attention, HookAxes.SequenceMatrix, HookAxes.HeadsFirst],
             Layouts(request.Model, ["blocks.0.hook_resid_post", "blocks.0.attn.hook_pattern", sequenceMatrix, headsFirst]).Order());
 
-        AssertSameBytes(request);
+        var summary = AssertSameBytes(request);
+        // The data mixes lengths in every batch, and some spans lie beyond the 16 tokens kept: those rows select nothing.
+        if (request.Positions == PositionMode.MeanSpan) Assert.InRange(summary.Rows, 20, 39);
     }
 
     /// <summary>[batch·seq, d] (exports that flatten tokens before a projection) on a model built here: unfolded, then gathered.</summary>
@@ -71,7 +73,7 @@ public class PositionGatherTests
             Model = model, Tokenizer = Path.Combine(Models.Folder("stories260k"), "tokenizer.json"),
             Data = SpanData(dir, 30), Output = Path.Combine(dir.Path, "gathered"), Hooks = ["flat", "projected"],
             Source = new(SpanField: "word"), Positions = PositionModes.Parse(mode),
-            BatchSize = 8, ExamplesPerPart = 16, MaxLength = 24, Device = Device.Cpu,
+            BatchSize = 8, ExamplesPerPart = 16, MaxLength = 16, Device = Device.Cpu,
         };
         Assert.Equal([HookAxes.Sequence, HookAxes.Flat], Layouts(model, ["flat", "projected"]).Order());
 
@@ -88,7 +90,7 @@ public class PositionGatherTests
         {
             Model = model, Tokenizer = Path.Combine(Models.Folder("stories260k"), "tokenizer.json"),
             Data = SpanData(dir, 10), Output = Path.Combine(dir.Path, "old"), Hooks = ["flat"],
-            Positions = PositionMode.Last, MaxLength = 24, Device = Device.Cpu,
+            Positions = PositionMode.Last, MaxLength = 16, Device = Device.Cpu,
         };
         Assert.False(ActivationExtractor.Run(request).PositionsInGraph); // opset 11: GatherND has no batch_dims
         var all = request with { Model = Path.Combine(Models.Folder("stories260k"), "model.onnx"), Hooks = ["hook_embed"], Positions = PositionMode.All, Output = Path.Combine(dir.Path, "all") };
@@ -96,7 +98,7 @@ public class PositionGatherTests
     }
 
     /// <summary>Runs the request with positions gathered in the graph and selected on the CPU; the part files must be equal.</summary>
-    private static void AssertSameBytes(ExtractionRequest request)
+    private static ExtractionSummary AssertSameBytes(ExtractionRequest request)
     {
         var gathered = ActivationExtractor.Run(request);
         var cpu = ActivationExtractor.Run(request with { Output = request.Output + "-cpu", PositionsInGraph = false });
@@ -113,11 +115,12 @@ public class PositionGatherTests
             Assert.Equal(File.ReadAllBytes(Path.Combine(cpu.Output, part.File)), File.ReadAllBytes(Path.Combine(gathered.Output, part.File)));
         Assert.Equal(File.ReadAllText(Path.Combine(cpu.Output, "_layout.json")).Split("started_at")[0],
             File.ReadAllText(Path.Combine(gathered.Output, "_layout.json")).Split("started_at")[0]);
+        return gathered;
     }
 
     /// <summary>
     /// Stories lines of 1 to ~60 tokens, each with a span: a word near the start, in the middle, or at the end (which
-    /// truncation to 24 tokens cuts off in the long lines, leaving rows with nothing selected beside rows with several).
+    /// truncation to 16 tokens cuts off in the long lines, leaving rows with nothing selected beside rows with several).
     /// </summary>
     private static string SpanData(TempDirectory dir, int count)
     {
