@@ -91,6 +91,7 @@ public static class ActivationExtractor
         foreach (var example in source.Read())
         {
             chunk.Add(example);
+            CollectionPacer.Tick();
             if (chunk.Count < request.ExamplesPerPart) continue;
             Handle();
             chunk.Clear();
