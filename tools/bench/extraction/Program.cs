@@ -38,7 +38,7 @@ static Dictionary<string, string> Options(string[] rest)
     var o = new Dictionary<string, string>
     {
         ["max-length"] = "128", ["batch-size"] = "16", ["rounds"] = "3", ["threads"] = "0",
-        ["hooks"] = "blocks.*.hook_resid_post", ["compression"] = "snappy", ["examples-per-part"] = "1024",
+        ["hooks"] = "blocks.*.hook_resid_post", ["compression"] = "uncompressed", ["examples-per-part"] = "1024",
     };
     for (int i = 0; i + 1 < rest.Length; i += 2) o[rest[i][2..]] = rest[i + 1];
     return o;
