@@ -123,7 +123,11 @@ public sealed class DatasetDirectory
         return done;
     }
 
-    /// <summary>Records that shard <paramref name="shard"/> completed <paramref name="part"/> (after its file is in place).</summary>
+    /// <summary>
+    /// Records that shard <paramref name="shard"/> completed <paramref name="part"/> (after its file is in place). When the
+    /// record cannot be written the part file is deleted: every part file present is then a recorded one (a part never
+    /// recorded is rewritten by the next run anyway), and its space is free for that run.
+    /// </summary>
     public void RecordPart(ShardSpec shard, PartRecord part)
     {
         var name = $"shard-{shard.Index}-of-{shard.Count}.json";
@@ -131,7 +135,15 @@ public sealed class DatasetDirectory
         var parts = File.Exists(file) ? ReadProgress(file).Where(p => p.Part != part.Part).ToList() : [];
         parts.Add(part);
         parts.Sort((a, b) => a.Part.CompareTo(b.Part));
-        Writing($"{ProgressFolder}/{name}", () => AtomicFile.WriteAllText(file, JsonSerializer.Serialize(parts, Json)));
+        try
+        {
+            Writing($"{ProgressFolder}/{name}", () => AtomicFile.WriteAllText(file, JsonSerializer.Serialize(parts, Json)));
+        }
+        catch
+        {
+            File.Delete(PartPath(part.Part));
+            throw;
+        }
     }
 
     /// <summary>Writes layout.json unless a previous run wrote it (a resumed run keeps the original start time).</summary>
