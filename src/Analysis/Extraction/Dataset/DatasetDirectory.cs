@@ -12,6 +12,7 @@ namespace Analysis.Extraction.Dataset;
 /// <item>part-NNNNN.parquet files appear only complete (the Parquet writer renames them into place).</item>
 /// <item>_progress/shard-I-of-N.json lists the parts a shard completed; a part counts only when listed there and its file has the listed size.</item>
 /// <item>_manifest.json is written last, once every part is complete.</item>
+/// <item>A write that fails (a full disk) leaves no temporary file and no unrecorded part; it says how to go on (<see cref="DiskFullException"/>).</item>
 /// </list>
 /// Bookkeeping names start with '_' because pyarrow, pandas, Spark and Hive skip such files when reading a directory,
 /// so `pd.read_parquet(DIR)` and `spark.read.parquet(DIR)` see exactly the part files.
@@ -184,7 +185,7 @@ public sealed class DatasetDirectory
     /// Runs <paramref name="write"/>, which writes <paramref name="file"/> (a name inside the dataset), turning "no space left
     /// on device" into a <see cref="DiskFullException"/> that says where, what is kept, and how to go on.
     /// </summary>
-    public T Writing<T>(string file, Func<T> write)
+    internal T Writing<T>(string file, Func<T> write)
     {
         try { return write(); }
         catch (IOException e) when (e is not DiskFullException && DiskFullException.IsDiskFull(e))
@@ -194,7 +195,7 @@ public sealed class DatasetDirectory
     }
 
     /// <inheritdoc cref="Writing{T}"/>
-    public void Writing(string file, Action write) => Writing(file, () => { write(); return 0; });
+    internal void Writing(string file, Action write) => Writing(file, () => { write(); return 0; });
 
     private string DiskFullMessage(string file)
     {
