@@ -173,7 +173,9 @@ public sealed class ParquetWriter : IDisposable
     {
         if (_finished) return;
         _finished = true;
-        _stream.Dispose();
+        // Closing flushes the write buffer, which fails again when the disk is full; the handle is closed either way and
+        // the data is being discarded, so the error must not stop the temporary file's deletion (nor hide the first error).
+        try { _stream.Dispose(); } catch (IOException) { }
         foreach (var c in _columns) c.Dispose();
         try { File.Delete(_tempPath); } catch (IOException) { }
     }

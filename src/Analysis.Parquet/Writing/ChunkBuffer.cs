@@ -46,5 +46,9 @@ internal sealed class ChunkBuffer(string spillPath, int memoryLimit) : IDisposab
         _memory.ResetWrittenCount();
     }
 
-    public void Dispose() => _spill?.Dispose();
+    /// <summary>Closes and so deletes the spill file; a flush that fails (a full disk) must not stop that.</summary>
+    public void Dispose()
+    {
+        try { _spill?.Dispose(); } catch (IOException) { }
+    }
 }

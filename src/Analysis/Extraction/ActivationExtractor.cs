@@ -120,7 +120,7 @@ public static class ActivationExtractor
             // milliseconds against a part's seconds to hours and holds the peak at one part's worth.
             System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            var record = run.WritePart(dir, part, chunk, cancel);
+            var record = dir.Writing(DatasetDirectory.PartFileName(part), () => run.WritePart(dir, part, chunk, cancel));
             dir.RecordPart(request.Shard, record);
             written++;
         }
