@@ -71,6 +71,30 @@ public sealed class BranchSelectionTests
         Assert.Contains("no graph input 'nope'", Assert.Throws<ArgumentException>(() => model.SelectBranch("nope", true)).Message);
         Assert.Contains("read by nodes other than as an If condition (If 'if')", Assert.Throws<InvalidDataException>(() => model.SelectBranch("x", true)).Message);
         Assert.Equal(before, model.Proto);
+
+        // A second If on the same condition whose branch reuses a main-graph name: the first, already inlined, is undone.
+        var clash = new GraphProto
+        {
+            Name = "clash",
+            Node =
+            {
+                new NodeProto { OpType = "Neg", Name = "neg2", Input = { "x" }, Output = { "n" } },
+                new NodeProto { OpType = "Abs", Name = "abs", Input = { "n" }, Output = { "a" } },
+            },
+            Output = { new TensorType(DataType.Float, [2]).ToValueInfo("a") },
+        };
+        model.Graph.Node.Add(new NodeProto
+        {
+            OpType = "If", Name = "if2", Input = { "c" }, Output = { "q" },
+            Attribute =
+            {
+                new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = clash },
+                new AttributeProto { Name = "else_branch", Type = AttributeProto.Types.AttributeType.Graph, G = clash },
+            },
+        });
+        before = model.Proto.Clone();
+        Assert.Contains("defines 'n', a name the main graph already uses", Assert.Throws<InvalidDataException>(() => model.SelectBranch("c", false)).Message);
+        Assert.Equal(before, model.Proto);
     }
 
     // x, c → If(c): then (y = x + w, z = x), else (y = x * k with k local, z = x - w); then n = -y.

@@ -17,8 +17,8 @@ public sealed partial class OnnxModel
     /// <summary>
     /// Replaces each If node whose condition is the graph input <paramref name="condition"/> by the nodes of the branch that
     /// <paramref name="value"/> selects, so the branch's tensors become main-graph tensors that hooks can name and expose (a
-    /// tensor inside a subgraph cannot be a graph output). The condition input, and every graph input nothing reads any more,
-    /// are removed: a caller cannot feed a value the edited graph would silently ignore.
+    /// tensor inside a subgraph cannot be a graph output). The condition input, and every graph input only the other branch
+    /// read, are removed: a caller cannot feed a value the edited graph would silently ignore. On error nothing is changed.
     /// </summary>
     public BranchSelection SelectBranch(string condition, bool value)
     {
@@ -29,18 +29,28 @@ public sealed partial class OnnxModel
         if (ifs.Count == 0 || ifs.Any(n => n.OpType != "If" || n.Input[0] != condition))
             throw new InvalidDataException($"Graph input '{condition}' of '{Name}' is read by nodes other than as an If condition ({string.Join(", ", ifs.Select(n => $"{n.OpType} '{n.Name}'"))}); only a branch choice can be fixed.");
 
-        foreach (var node in ifs)
+        var readBefore = index.Inputs.Where(i => index.ConsumersOf(i).Count > 0).ToHashSet(StringComparer.Ordinal);
+        var before = Graph.Clone(); // weights are immutable ByteStrings, shared by the copy
+        try
         {
-            var branch = node.Attribute.FirstOrDefault(a => a.Name == (value ? "then_branch" : "else_branch"))?.G
-                ?? throw new InvalidDataException($"If node '{node.Name}' of '{Name}' has no {(value ? "then" : "else")}_branch graph.");
-            Inline(node, branch, index);
-            index = new GraphIndex(Graph);
+            foreach (var node in ifs)
+            {
+                var branch = node.Attribute.FirstOrDefault(a => a.Name == (value ? "then_branch" : "else_branch"))?.G
+                    ?? throw new InvalidDataException($"If node '{node.Name}' of '{Name}' has no {(value ? "then" : "else")}_branch graph.");
+                Inline(node, branch, index);
+                index = new GraphIndex(Graph);
+            }
+        }
+        catch
+        {
+            Proto.Graph = before; // a second If that cannot be inlined must not leave the first one inlined
+            throw;
         }
 
         var removed = new List<string>();
         foreach (var input in Graph.Input.ToList())
         {
-            if (input.Name != condition && (!index.Inputs.Contains(input.Name) || index.ConsumersOf(input.Name).Count > 0 || index.Outputs.Contains(input.Name))) continue;
+            if (!readBefore.Contains(input.Name) || index.ConsumersOf(input.Name).Count > 0 || index.Outputs.Contains(input.Name)) continue;
             Graph.Input.Remove(input);
             removed.Add(input.Name);
         }
