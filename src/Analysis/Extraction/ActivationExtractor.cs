@@ -101,7 +101,7 @@ public static class ActivationExtractor
 
         var merge = ManifestMerge.TryComplete(dir, ToolVersion, request.CommandLine);
         return new ExtractionSummary(dir.Path, request.Shard, written, skipped, run.Examples, run.Rows, run.Tokens, run.Truncated,
-            run.Bytes, clock.Elapsed, merge.Manifest is not null, merge.MissingParts, session.DeviceNote, session.Device.ToString());
+            run.Bytes, clock.Elapsed, merge.Manifest is not null, merge.MissingParts, session.DeviceNote, session.Device.ToString(), hooked.Branch?.Describe());
 
         void Handle()
         {
