@@ -32,13 +32,16 @@ public static class CommandErrors
         or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
         or Analysis.Parquet.ParquetFormatException; // an IOException: InvalidDataException is sealed
 
+    /// <summary>A run-time failure whose message already says what happened and what to do; a stack trace adds nothing.</summary>
+    private static bool IsExplained(Exception e) => e is Analysis.Extraction.Dataset.DiskFullException;
+
     private static int Report(Exception e, ParseResult parse)
     {
         var error = parse.InvocationConfiguration.Error;
         var badInput = IsBadInput(e);
         error.WriteLine($"analysis: {e.Message}");
         if (parse.GetValue(CommandLine.Verbose)) error.WriteLine(e.ToString());
-        else if (!badInput) error.WriteLine("Run again with --verbose for the full stack trace.");
+        else if (!badInput && !IsExplained(e)) error.WriteLine("Run again with --verbose for the full stack trace.");
         return badInput ? ExitCodes.BadInput : ExitCodes.Failure;
     }
 }

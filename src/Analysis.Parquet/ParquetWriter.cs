@@ -33,24 +33,27 @@ public sealed class ParquetWriter : IDisposable
     {
         if (fields.Count == 0) throw new ArgumentException("A Parquet file needs at least one column; pass one ParquetField per column.");
         if (options.DataPageVersion is not (1 or 2)) throw new ArgumentException($"DataPageVersion must be 1 or 2, not {options.DataPageVersion}.");
-        if (options.PageSize <= 0 || options.RowGroupSize <= 0) throw new ArgumentException("PageSize and RowGroupSize must be positive.");
+        if (options.PageSize <= 0 || options.PageRowLimit <= 0 || options.RowGroupSize <= 0 || options.ColumnMemoryLimit <= 0)
+            throw new ArgumentException("PageSize, PageRowLimit, RowGroupSize and ColumnMemoryLimit must be positive.");
         _path = Path.GetFullPath(path);
         _options = options;
         Fields = fields;
         _columns = new ColumnWriter[fields.Count];
+        _metadata = new(options.Metadata);
+        var dir = Path.GetDirectoryName(_path)!;
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Cannot write '{_path}': the folder '{dir}' does not exist.");
+        // Temporary names start with '.' and end in '.tmp', so directory readers skip them and cleanups find them.
+        var temp = Path.Combine(dir, $".{Path.GetFileName(_path)}.{Guid.NewGuid():N}");
+        _tempPath = temp + ".tmp";
         for (int i = 0; i < fields.Count; i++)
         {
             var f = fields[i];
             if (string.IsNullOrEmpty(f.Name)) throw new ArgumentException($"Column {i} has no name.");
-            var column = new ColumnWriter(f, options);
+            var column = new ColumnWriter(f, options, $"{temp}.c{i}.tmp");
             if (!_byName.TryAdd(f.Name, column)) throw new ArgumentException($"Column name '{f.Name}' appears twice; names must be unique.");
             _columns[i] = column;
         }
-        _metadata = new(options.Metadata);
-        var dir = Path.GetDirectoryName(_path)!;
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Cannot write '{_path}': the folder '{dir}' does not exist.");
-        _tempPath = Path.Combine(dir, $".{Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
-        _stream = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        _stream = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         _stream.Write("PAR1"u8);
         _meta.Schema.Add(new SchemaElement { Name = "schema", NumChildren = fields.Count });
         foreach (var c in _columns) _meta.Schema.AddRange(c.SchemaElements);
@@ -160,6 +163,7 @@ public sealed class ParquetWriter : IDisposable
         _stream.Write(tail);
         _stream.Flush(flushToDisk: true);
         _stream.Dispose();
+        foreach (var c in _columns) c.Dispose();
         File.Move(_tempPath, _path, overwrite: true);
         _finished = true;
     }
@@ -169,7 +173,10 @@ public sealed class ParquetWriter : IDisposable
     {
         if (_finished) return;
         _finished = true;
-        _stream.Dispose();
+        // Closing flushes the write buffer, which fails again when the disk is full; the handle is closed either way and
+        // the data is being discarded, so the error must not stop the temporary file's deletion (nor hide the first error).
+        try { _stream.Dispose(); } catch (IOException) { }
+        foreach (var c in _columns) c.Dispose();
         try { File.Delete(_tempPath); } catch (IOException) { }
     }
 }

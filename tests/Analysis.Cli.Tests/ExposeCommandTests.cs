@@ -37,6 +37,23 @@ public sealed class ExposeCommandTests : IDisposable
         Assert.Equal(original.Graph.Node.Count, exposed.Graph.Node.Count);
     }
 
+    /// <summary>Tensors inside an If branch cannot be outputs: the exposed merged decoder is its no-cache decoder, with no cache inputs left to mislead.</summary>
+    [Fact]
+    public async Task ExposingAMergedOptimumDecoderWritesItsNoCacheDecoder()
+    {
+        var merged = Path.Combine(Root, "onnx-models", "gpt2-tiny-optimum", "decoder_model_merged.onnx");
+        var (code, output, error) = await Run("expose", merged, "--hooks", "blocks.*.hook_resid_post", "blocks.1.attn.hook_pattern", "-o", Out());
+        Assert.True(code == 0, error);
+        Assert.Contains("branch fixed: use_cache_branch = false", output);
+
+        var exposed = OnnxModel.Load(Out());
+        Assert.Equal(["input_ids", "attention_mask", "position_ids"], exposed.Graph.Input.Select(i => i.Name));
+        Assert.DoesNotContain(exposed.Graph.Node, n => n.OpType == "If");
+        Assert.Equal(4, exposed.ExposedHookOutputs().Count);
+        Assert.Equal(["logits", "present.0.key"], exposed.Graph.Output.Take(2).Select(o => o.Name));
+        Assert.Equal(7 + 4, exposed.Graph.Output.Count);
+    }
+
     [Fact]
     public async Task RawTensorsAndHookMapsWorkAndJsonReportsTheMapping()
     {

@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 
 namespace Analysis.Cli.Tests;
 
-/// <summary>Timing matters to the kill test (it must land mid-run), so this class runs alone, not beside CPU-heavy tests.</summary>
+/// <summary>
+/// The extractions run as child processes (kill, disk full) run alone, not beside CPU-heavy tests: timing matters to the
+/// kill test (it must land mid-run).
+/// </summary>
 [CollectionDefinition(nameof(ExtractCommandTests), DisableParallelization = true)]
 public sealed class SerialCollection;
 
@@ -14,13 +17,15 @@ public class ExtractCommandTests
 
     private static readonly string Model = Path.Combine(Root, "onnx-models", "stories260k", "model.onnx");
 
-    private static string[] Args(string data, string output) =>
+    /// <summary>The extract arguments these tests use: 25 examples per part, four per batch, one thread.</summary>
+    internal static string[] Args(string data, string output) =>
         ["extract", "--model", Model, "--data", data, "--hooks", "hook_embed", "blocks.*.hook_resid_post", "--device", "cpu",
          "--examples-per-part", "25", "--batch-size", "4", "--max-length", "64", "--threads", "1", "--out", output];
 
     private static Task<(int Code, string Out, string Err)> Run(params string[] args) => Cli.Run(args);
 
-    private static Dictionary<string, string> Hashes(string dir) => Directory.GetFiles(dir, "part-*.parquet")
+    /// <summary>SHA-256 of each part file in <paramref name="dir"/>, by file name.</summary>
+    internal static Dictionary<string, string> Hashes(string dir) => Directory.GetFiles(dir, "part-*.parquet")
         .ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))));
 
     /// <summary>A run killed with SIGKILL mid-way, then rerun, gives exactly the dataset of an uninterrupted run.</summary>

@@ -45,6 +45,25 @@ public sealed class InspectCommandTests
     }
 
     [Fact]
+    public async Task OptimumExportsShowTheirCacheInputsAndHooks()
+    {
+        var (code, output, error) = await Run("inspect", Model("gpt2-tiny-optimum"));
+        Assert.True(code == 0, error);
+        Assert.Contains("past_key_values.2.value  float[batch_size, 4, past_sequence_length, 16]", output);
+        Assert.Contains("3 blocks, pre-norm, sequential residual, LayerNorm", output);
+        Assert.Matches(@"blocks\.2\.attn\.hook_pattern\s+\S+  float\[batch_size, 4, sequence_length, past_sequence_length \+ sequence_length\]", output);
+        Assert.DoesNotContain("branch ", output);
+
+        var merged = Path.Combine(Root, "onnx-models", "gpt2-tiny-optimum", "decoder_model_merged.onnx");
+        (code, output, error) = await Run("inspect", merged);
+        Assert.True(code == 0, error);
+        Assert.Contains("branch     use_cache_branch = false: If node 'optimum::if' replaced by its else branch", output);
+        Assert.Contains("3 blocks, pre-norm, sequential residual, LayerNorm", output);
+        Assert.Matches(@"blocks\.2\.hook_resid_post\s+/transformer/h\.2/Add_1_output_0  float\[batch_size, sequence_length, 64\]", output);
+        Assert.DoesNotContain("unavailable", output);
+    }
+
+    [Fact]
     public async Task ParallelResidualModelsListUnavailableHooksWithReasons()
     {
         var (code, output, _) = await Run("inspect", Model("neox-tiny"));

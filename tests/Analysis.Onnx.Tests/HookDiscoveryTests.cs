@@ -11,7 +11,8 @@ namespace Analysis.Onnx.Tests;
 public sealed class HookDiscoveryTests(ITestOutputHelper output)
 {
     /// <summary>Module scopes per model ({L} is the layer). Pre-norm: which norm reads resid_pre/mid/last; post-norm: which norm writes them.</summary>
-    public sealed record Expected(string Path, int Blocks, string AttnOut, string Down, string PreNorm, string? MidNorm, string? FinalNorm, bool Parallel = false, bool PostNorm = false);
+    /// <summary>NoCacheBranch: an Optimum merged decoder, fixed to its no-cache If branch before discovery.</summary>
+    public sealed record Expected(string Path, int Blocks, string AttnOut, string Down, string PreNorm, string? MidNorm, string? FinalNorm, bool Parallel = false, bool PostNorm = false, bool NoCacheBranch = false);
 
     public static TheoryData<string> Models => new(Cases.Keys);
 
@@ -25,10 +26,14 @@ public sealed class HookDiscoveryTests(ITestOutputHelper output)
         ["stories260k"] = new(Repo("stories260k"), 5, "/layers.{L}/self_attn/o_proj/", "/layers.{L}/mlp/down_proj/", "/layers.{L}/input_layernorm/", "/layers.{L}/post_attention_layernorm/", "/norm/"),
         ["gpt2-tiny"] = new(Repo("gpt2-tiny"), 3, "/h.{L}/attn/c_proj/", "/h.{L}/mlp/c_proj/", "/h.{L}/ln_1/", "/h.{L}/ln_2/", "/ln_f/"),
         ["neox-tiny"] = new(Repo("neox-tiny"), 3, "/layers.{L}/attention/dense/", "/layers.{L}/mlp/dense_4h_to_h/", "/layers.{L}/input_layernorm/", null, "/final_layer_norm/", Parallel: true),
+        ["gpt2-tiny-optimum"] = new(Repo("gpt2-tiny-optimum"), 3, "/transformer/h.{L}/attn/c_proj/", "/transformer/h.{L}/mlp/c_proj/", "/transformer/h.{L}/ln_1/", "/transformer/h.{L}/ln_2/", "/transformer/ln_f/"),
+        ["gpt2-tiny-optimum-merged"] = new(Merged, 3, "/transformer/h.{L}/attn/c_proj/", "/transformer/h.{L}/mlp/c_proj/", "/transformer/h.{L}/ln_1/", "/transformer/h.{L}/ln_2/", "/transformer/ln_f/", NoCacheBranch: true),
         ["bert-tiny"] = new(Repo("bert-tiny"), 2, "/layer.{L}/attention_output/dense/", "/layer.{L}/output/dense/", "/embeddings/LayerNorm/", "/layer.{L}/attention_output/LayerNorm/", "/layer.{L}/output/LayerNorm/", PostNorm: true),
     };
 
     private static string Repo(string name) => Path.Combine(TestModels.RepositoryRoot, "onnx-models", name, "model.onnx");
+
+    private static string Merged => Path.Combine(TestModels.RepositoryRoot, "onnx-models", "gpt2-tiny-optimum", "decoder_model_merged.onnx");
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -37,6 +42,7 @@ public sealed class HookDiscoveryTests(ITestOutputHelper output)
         var e = Cases[name];
         Assert.True(File.Exists(e.Path), $"{e.Path} is missing (reference models come from the 'models' branch: onnx-models/)");
         var model = OnnxModel.Load(e.Path);
+        if (e.NoCacheBranch) Assert.NotNull(model.SelectNoCacheBranch());
         var map = HookDiscovery.Discover(model);
         output.WriteLine(map.Structure);
         foreach (var h in map.Hooks) output.WriteLine($"{h.Name} -> {h.Tensor}");
@@ -135,6 +141,18 @@ public sealed class HookDiscoveryTests(ITestOutputHelper output)
         Assert.Contains("SkipLayerNormalization", post.Reason);
         var e = Assert.Throws<ArgumentException>(() => map.Resolve(["blocks.0.attn.hook_pattern"]));
         Assert.Contains("fused into MultiHeadAttention", e.Message);
+    }
+
+    [Fact]
+    public void AMergedDecoderLeftAsItIsSaysItsLayersAreInsideTheIfNode()
+    {
+        var map = HookDiscovery.Discover(OnnxModel.Load(Merged));
+        Assert.Empty(map.Hooks);
+        var reason = Assert.Single(map.Unavailable).Reason;
+        Assert.Contains("If node 'optimum::if'", reason);
+        Assert.Contains("SelectNoCacheBranch", reason);
+        var e = Assert.Throws<ArgumentException>(() => map.Resolve(["blocks.*.hook_resid_post"]));
+        Assert.Contains("inside the subgraphs of If node 'optimum::if'", e.Message);
     }
 
     [Fact]

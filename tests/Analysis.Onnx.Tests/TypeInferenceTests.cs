@@ -68,6 +68,7 @@ print(json.dumps(out))
     [InlineData("onnx-models/gpt2-tiny")]
     [InlineData("onnx-models/neox-tiny")]
     [InlineData("onnx-models/bert-tiny")]
+    [InlineData("onnx-models/gpt2-tiny-optimum")]
     public void AgreesWithOnnxShapeInferenceOnTorchExports(string name)
     {
         var path = name.StartsWith("onnx-models/", StringComparison.Ordinal)

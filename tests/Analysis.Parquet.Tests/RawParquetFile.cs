@@ -57,4 +57,28 @@ internal static class RawParquetFile
         file.Write(BitConverter.GetBytes(footer.Output.WrittenCount));
         file.Write("PAR1"u8);
     }
+
+    /// <summary>The value count of every data page, per column (first path element), read from the page headers.</summary>
+    public static Dictionary<string, List<int>> DataPageValueCounts(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        int footerLength = BitConverter.ToInt32(bytes, bytes.Length - 8);
+        var footer = new CompactReader(bytes.AsSpan(bytes.Length - 8 - footerLength, footerLength));
+        var meta = FileMetaData.Read(ref footer);
+        var counts = new Dictionary<string, List<int>>();
+        foreach (var chunk in meta.RowGroups.SelectMany(g => g.Columns))
+        {
+            var m = chunk.MetaData!;
+            long position = m.DictionaryPageOffset ?? m.DataPageOffset, end = position + m.TotalCompressedSize;
+            var list = counts.TryGetValue(m.PathInSchema[0], out var l) ? l : counts[m.PathInSchema[0]] = [];
+            while (position < end)
+            {
+                var reader = new CompactReader(bytes.AsSpan((int)position));
+                var header = PageHeader.Read(ref reader);
+                if (header.Type != PageType.DictionaryPage) list.Add(header.NumValues);
+                position += reader.Position + header.CompressedPageSize;
+            }
+        }
+        return counts;
+    }
 }

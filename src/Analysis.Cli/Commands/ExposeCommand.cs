@@ -36,6 +36,8 @@ public static class ExposeCommand
                 throw new UserInputException($"Refusing to overwrite the input model '{source}'; choose another -o path.");
 
             var loaded = OnnxModel.Load(source);
+            // Tensors inside an If branch cannot be graph outputs: an Optimum merged decoder becomes its no-cache decoder.
+            var branch = loaded.SelectNoCacheBranch();
             var map = HookDiscovery.Discover(loaded, parse.GetValue(hookMap) is { } file ? HookMapFile.Load(file) : null);
             var chosen = map.Resolve(patterns).ToList();
             foreach (var t in names)
@@ -52,12 +54,14 @@ public static class ExposeCommand
                 o.WriteLine(JsonSerializer.Serialize(new
                 {
                     model = report.ModelPath,
+                    branch = branch?.Describe(),
                     hooks = exposed.Select(h => new { name = h.Name, tensor = h.Tensor, output = h.Output, type = h.Type.ToString() }),
                     externalFiles = report.ExternalFiles.Select(f => new { source = f.Source, location = f.Location, kind = f.Kind.ToString() }),
                 }, new JsonSerializerOptions { WriteIndented = true }));
                 return ExitCodes.Ok;
             }
             foreach (var line in report.Describe()) o.WriteLine(line);
+            if (branch is not null) o.WriteLine($"branch fixed: {branch.Describe()}");
             var width = exposed.Select(h => h.Name.Length).Max();
             foreach (var h in exposed) o.WriteLine($"  {h.Name.PadRight(width)} -> output {h.Output}  {h.Type}");
             return ExitCodes.Ok;

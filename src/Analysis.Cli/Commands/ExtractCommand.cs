@@ -90,6 +90,7 @@ public static class ExtractCommand
                     string.Create(CultureInfo.InvariantCulture, $"examples, {p.Tokens / seconds:N0} tok/s, {p.BytesWritten / 1e6:N1} MB")));
             }));
             if (summary.DeviceNote is { } note) error.WriteLine($"analysis: note: {note}");
+            if (summary.BranchNote is { } branch) error.WriteLine($"analysis: note: ran the model's no-cache branch ({branch})");
             return summary;
         });
 

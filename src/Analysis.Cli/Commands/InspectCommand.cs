@@ -20,8 +20,10 @@ public static class InspectCommand
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var loaded = OnnxModel.Load(parse.GetValue(model)!);
+            // An Optimum merged decoder keeps its layers inside an If node: show the no-cache branch extraction runs.
+            var branch = loaded.SelectNoCacheBranch();
             var map = HookDiscovery.Discover(loaded, parse.GetValue(hookMap) is { } file ? HookMapFile.Load(file) : null);
-            var summary = ModelSummary.Of(loaded, map);
+            var summary = ModelSummary.Of(loaded, map, branch);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(summary, JsonOptions));
             else WriteText(output, summary);
@@ -37,6 +39,7 @@ public static class InspectCommand
         o.WriteLine($"model      {s.Path}");
         o.WriteLine($"producer   {(s.Producer.Length > 0 ? s.Producer : "(not recorded)")}, IR version {s.IrVersion}");
         o.WriteLine($"opsets     {string.Join(", ", s.Opsets.Select(p => $"{p.Key} {p.Value}"))}");
+        if (s.Branch is not null) o.WriteLine($"branch     {s.Branch}; what follows is that branch");
         o.WriteLine("inputs");
         foreach (var i in s.Inputs) o.WriteLine($"  {i.Name}  {i.Type}");
         o.WriteLine("outputs");

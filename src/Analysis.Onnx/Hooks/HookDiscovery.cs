@@ -62,7 +62,7 @@ public static class HookDiscovery
         public Found Run()
         {
             if (FindEmbedding() is not { } embed)
-                return new Found([], [new UnavailableHook("*", "no token embedding lookup (Gather from a 2-D weight by an integer graph input) was found, so the residual stream cannot be traced; map hooks with a hook map file")], "no transformer structure recognized");
+                return new Found([], [new UnavailableHook("*", NoEmbeddingReason())], "no transformer structure recognized");
 
             var (steps, end, fusedNote) = FollowStream(embed);
             // Every output of a fused skip+norm counts as stream: its normalized output already includes the residual sum.
@@ -108,6 +108,16 @@ public static class HookDiscovery
             Add(HookNames.MlpPost(l), b.MlpPost, b.MlpPostMissing);
             Add(HookNames.MlpOut(l), b.MlpOut, "no MLP branch was found in this block");
             Add(HookNames.ResidPost(l), b.ResidPost, b.ResidPostMissing);
+        }
+
+        private string NoEmbeddingReason()
+        {
+            // Optimum's merged decoders keep every layer inside an If node; a subgraph's tensors cannot be graph outputs.
+            if (g.Nodes.FirstOrDefault(n => n.OpType is "If" or "Loop" or "Scan") is { } control)
+                return $"the layers are inside the subgraphs of {control.OpType} node '{control.Name}', whose tensors cannot be graph outputs as they are; "
+                    + $"for an Optimum merged decoder (input {OnnxModel.CacheBranchInput}) fix the branch first with OnnxModel.SelectNoCacheBranch() "
+                    + "(analysis inspect, expose and extract do), or export the model without the merge (optimum-cli without --legacy)";
+            return "no token embedding lookup (Gather from a 2-D weight by an integer graph input) was found, so the residual stream cannot be traced; map hooks with a hook map file";
         }
 
         // The word embedding: Gather from a 2-D initializer by an integer graph input (prefer one called input_ids).

@@ -19,10 +19,11 @@ public sealed record ModelSummary(
     IReadOnlyList<ExternalFile> ExternalFiles,
     string Structure,
     IReadOnlyList<NamedType> Hooks,
-    IReadOnlyList<UnavailableHook> UnavailableHooks)
+    IReadOnlyList<UnavailableHook> UnavailableHooks,
+    string? Branch)
 {
-    /// <summary>Summarizes a model and its discovered hooks.</summary>
-    public static ModelSummary Of(OnnxModel model, HookMap hooks)
+    /// <summary>Summarizes a model and its discovered hooks; <paramref name="branch"/> says which If branch the model was fixed to, if any.</summary>
+    public static ModelSummary Of(OnnxModel model, HookMap hooks, BranchSelection? branch = null)
     {
         var graph = model.Graph;
         var types = model.InferTypes();
@@ -60,7 +61,8 @@ public sealed record ModelSummary(
             parameters, inline, external, files,
             hooks.Structure,
             hooks.Hooks.Select(h => Named(h.Name, h.Tensor)).ToList(),
-            hooks.Unavailable);
+            hooks.Unavailable,
+            branch?.Describe());
     }
 
     private static bool IsFloat(DataType t) => t is DataType.Float or DataType.Float16 or DataType.Bfloat16 or DataType.Double;

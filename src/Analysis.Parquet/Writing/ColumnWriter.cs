@@ -10,13 +10,14 @@ using Analysis.Parquet.Thrift;
 namespace Analysis.Parquet.Writing;
 
 /// <summary>
-/// Buffers one column of the current row group as finished, compressed pages. Flat values collect in a page
-/// buffer; a vector batch that fills whole pages is encoded straight from the caller's span.
+/// Buffers one column of the current row group as finished, compressed pages (in a <see cref="ChunkBuffer"/>, which
+/// spills to disk past a limit). Flat values collect in a page buffer; a vector batch that fills whole pages is encoded
+/// straight from the caller's span.
 /// </summary>
-internal sealed class ColumnWriter
+internal sealed class ColumnWriter : IDisposable
 {
     private readonly ParquetWriterOptions _options;
-    private readonly ArrayBufferWriter<byte> _chunk = new(1 << 16);
+    private readonly ChunkBuffer _chunk;
     private readonly ArrayBufferWriter<byte> _values = new(1 << 16);
     private readonly ArrayBufferWriter<byte> _present = new(1 << 10);
     private readonly ArrayBufferWriter<byte> _repLevels = new(1 << 10);
@@ -41,13 +42,15 @@ internal sealed class ColumnWriter
     public List<string> Path { get; } = [];
     /// <summary>Rows appended to the current row group.</summary>
     public long Rows { get; private set; }
-    /// <summary>Bytes this column holds in memory for the current row group.</summary>
-    public long BufferedBytes => _chunk.WrittenCount + _values.WrittenCount + _dictionaryValues.WrittenCount + _indices.Count;
+    /// <summary>Bytes of the current row group this column holds, in memory or spilled.</summary>
+    public long BufferedBytes => _chunk.Length + _values.WrittenCount + _dictionaryValues.WrittenCount + _indices.Count;
 
-    public ColumnWriter(ParquetField field, ParquetWriterOptions options)
+    /// <summary>A column of <paramref name="field"/>; finished pages past the memory limit go to <paramref name="spillPath"/>.</summary>
+    public ColumnWriter(ParquetField field, ParquetWriterOptions options, string spillPath)
     {
         Field = field;
         _options = options;
+        _chunk = new ChunkBuffer(spillPath, options.ColumnMemoryLimit);
         var repetition = field.Nullable ? ParquetRepetition.Optional : ParquetRepetition.Required;
         PhysicalType = field.Kind switch
         {
@@ -152,7 +155,7 @@ internal sealed class ColumnWriter
     {
         CheckPresent(present, values.Length);
         int width = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        int rowsPerPage = Math.Max(1, _options.PageSize / width);
+        int rowsPerPage = Math.Clamp(_options.PageSize / width, 1, _options.PageRowLimit);
         int start = 0;
         while (start < values.Length)
         {
@@ -226,7 +229,7 @@ internal sealed class ColumnWriter
             }
             _pageRows++;
             Rows++;
-            if (_values.WrittenCount >= _options.PageSize || _indices.Count >= _options.PageSize / 4) FlushPage();
+            if (_values.WrittenCount >= _options.PageSize || _pageRows >= _options.PageRowLimit) FlushPage();
         }
     }
 
@@ -260,7 +263,7 @@ internal sealed class ColumnWriter
         int rows = values.Length / dim;
         CheckPresent(present, rows);
         int rowBytes = dim * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        int rowsPerPage = Math.Max(1, _options.PageSize / rowBytes);
+        int rowsPerPage = Math.Clamp(_options.PageSize / rowBytes, 1, _options.PageRowLimit);
         int start = 0;
         while (start < rows)
         {
@@ -429,12 +432,14 @@ internal sealed class ColumnWriter
                 header.CompressedPageSize = PageCompression.Compress(codec, _body.WrittenSpan, _compressed);
             }
         }
-        int before = _chunk.WrittenCount;
-        header.Write(new CompactWriter(_chunk));
-        int headerBytes = _chunk.WrittenCount - before;
-        if (v2) { Append(_chunk, rep); Append(_chunk, def); Append(_chunk, compressedValues); }
-        else if (codec == ParquetCompression.Uncompressed) WriteV1Body(_chunk, rep, def, values);
-        else Append(_chunk, _compressed.WrittenSpan);
+        var page = _chunk.Pending;
+        int before = page.WrittenCount;
+        header.Write(new CompactWriter(page));
+        int headerBytes = page.WrittenCount - before;
+        if (v2) { Append(page, rep); Append(page, def); Append(page, compressedValues); }
+        else if (codec == ParquetCompression.Uncompressed) WriteV1Body(page, rep, def, values);
+        else Append(page, _compressed.WrittenSpan);
+        _chunk.EndPage();
         _chunkUncompressed += headerBytes + header.UncompressedPageSize;
         _chunkLevels += numLevels;
         _values.ResetWrittenCount();
@@ -463,7 +468,8 @@ internal sealed class ColumnWriter
             _chunkUncompressed += dictionaryBytes - _compressed.WrittenCount + _dictionaryValues.WrittenCount;
         }
         long dataOffset = stream.Position;
-        stream.Write(_chunk.WrittenSpan);
+        long dataBytes = _chunk.Length;
+        _chunk.MoveTo(stream);
         var meta = new ColumnMetaData
         {
             Type = PhysicalType,
@@ -472,12 +478,11 @@ internal sealed class ColumnWriter
             Codec = _options.Compression,
             NumValues = _chunkLevels,
             TotalUncompressedSize = _chunkUncompressed,
-            TotalCompressedSize = _chunk.WrittenCount + dictionaryBytes,
+            TotalCompressedSize = dataBytes + dictionaryBytes,
             DataPageOffset = dataOffset,
             DictionaryPageOffset = dictionaryOffset,
             Statistics = _stats.ToThrift(Field.Kind),
         };
-        _chunk.ResetWrittenCount();
         _dictionary?.Clear();
         _dictionaryValues.ResetWrittenCount();
         _dictionaryFull = false;
@@ -504,6 +509,9 @@ internal sealed class ColumnWriter
         stream.Write(_compressed.WrittenSpan);
         return h.Output.WrittenCount + compressedSize;
     }
+
+    /// <summary>Deletes the spill file, if any.</summary>
+    public void Dispose() => _chunk.Dispose();
 
     internal static int BitWidth(int maxLevel) => 32 - BitOperations.LeadingZeroCount((uint)maxLevel);
 }

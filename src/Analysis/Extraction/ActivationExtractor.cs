@@ -116,6 +116,7 @@ public static class ActivationExtractor
         foreach (var example in source.Read())
         {
             chunk.Add(example);
+            CollectionPacer.Tick();
             if (chunk.Count < request.ExamplesPerPart) continue;
             Handle();
             chunk.Clear();
@@ -125,7 +126,7 @@ public static class ActivationExtractor
 
         var merge = ManifestMerge.TryComplete(dir, ToolVersion, request.CommandLine);
         return new ExtractionSummary(dir.Path, request.Shard, written, skipped, run.Examples, run.Rows, run.Tokens, run.Truncated,
-            run.Bytes, clock.Elapsed, merge.Manifest is not null, merge.MissingParts, session.DeviceNote, session.Device.ToString())
+            run.Bytes, clock.Elapsed, merge.Manifest is not null, merge.MissingParts, session.DeviceNote, session.Device.ToString(), hooked.Branch?.Describe())
         {
             OutputBytes = run.OutputBytes,
             PositionsInGraph = gather is not null,
@@ -148,7 +149,7 @@ public static class ActivationExtractor
             // milliseconds against a part's seconds to hours and holds the peak at one part's worth.
             System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            var record = run.WritePart(dir, part, chunk, cancel);
+            var record = dir.Writing(DatasetDirectory.PartFileName(part), () => run.WritePart(dir, part, chunk, cancel));
             dir.RecordPart(request.Shard, record);
             written++;
         }

@@ -52,11 +52,11 @@ public sealed record ExtractionRequest
 /// <summary>Progress of a running extraction, reported after each batch.</summary>
 public sealed record ExtractionProgress(long ExamplesDone, long ExamplesTotal, long Tokens, long Rows, long BytesWritten, TimeSpan Elapsed);
 
-/// <summary>What an extraction did.</summary>
+/// <summary>What an extraction did. <c>BranchNote</c>: for an Optimum merged decoder, the If branch that ran (use_cache_branch = false).</summary>
 public sealed record ExtractionSummary(
     string Output, ShardSpec Shard, long PartsWritten, long PartsSkipped, long Examples, long Rows, long Tokens,
     long TruncatedExamples, long Bytes, TimeSpan Elapsed, bool DatasetComplete, IReadOnlyList<long> MissingParts,
-    string? DeviceNote, string Device)
+    string? DeviceNote, string Device, string? BranchNote = null)
 {
     /// <summary>Bytes of hook outputs ONNX Runtime handed back over all batches (what left the session; on a GPU, the device).</summary>
     public long OutputBytes { get; init; }

@@ -13,8 +13,9 @@ namespace Analysis.Extraction;
 public sealed class HookedModel
 {
     private HookedModel(string sourcePath, string sourceSha256, string path, IReadOnlyList<HookPoint> hooks,
-        IReadOnlyDictionary<string, string> outputs, long? embeddingRows, long opset)
+        IReadOnlyDictionary<string, string> outputs, long? embeddingRows, BranchSelection? branch, long opset)
     {
+        Branch = branch;
         SourcePath = sourcePath;
         SourceSha256 = sourceSha256;
         Path = path;
@@ -39,6 +40,12 @@ public sealed class HookedModel
     /// <summary>Canonical hook name → graph output name in the hooked model.</summary>
     public IReadOnlyDictionary<string, string> OutputOf { get; }
 
+    /// <summary>
+    /// For an Optimum merged decoder: the If node replaced by its no-cache branch (use_cache_branch = false), whose tensors
+    /// the hooks are. Null for every other model.
+    /// </summary>
+    public BranchSelection? Branch { get; }
+
     /// <summary>Rows of the token embedding table (the largest id the model accepts, plus one), when found.</summary>
     public long? EmbeddingRows { get; }
 
@@ -54,6 +61,8 @@ public sealed class HookedModel
         if (patterns.Count == 0) throw new ArgumentException("Name at least one hook (--hooks 'blocks.*.hook_resid_post') or tensor (--tensors NAME).");
         var sha = DatasetDirectory.Sha256Of(modelPath);
         var model = OnnxModel.Load(modelPath);
+        // Tensors inside an If branch cannot be graph outputs; extraction runs the no-cache branch anyway.
+        var branch = model.SelectNoCacheBranch();
         var overrides = hookMapPath is null ? null : HookMapFile.Load(hookMapPath);
         var map = HookDiscovery.Discover(model, overrides);
         var hooks = map.Resolve(patterns);
@@ -66,7 +75,7 @@ public sealed class HookedModel
         // ExposeHooks also records the mapping in the model's metadata, so the cached file describes itself.
         var outputs = model.ExposeHooks(hooks).ToDictionary(h => h.Name, h => h.Output, StringComparer.Ordinal);
         if (!File.Exists(path)) model.Save(path);
-        return new HookedModel(modelPath, sha, path, hooks, outputs, embeddingRows, model.Opset);
+        return new HookedModel(modelPath, sha, path, hooks, outputs, embeddingRows, branch, model.Opset);
     }
 
     /// <summary>

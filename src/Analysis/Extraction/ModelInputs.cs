@@ -4,8 +4,8 @@ namespace Analysis.Extraction;
 
 /// <summary>
 /// Fills a language model's inputs for a right-padded batch: input_ids, attention_mask, token_type_ids (zeros),
-/// position_ids (0..n-1 per row), and empty past key/value tensors for exports with a KV cache (Optimum).
-/// Any other input is refused up front with its name.
+/// position_ids (0..n-1 per row), and for exports with a KV cache (Optimum) an empty cache: past key/value tensors of
+/// past length 0 and use_cache_branch = false (<see cref="EmptyCache"/>). Any other input is refused up front with its name.
 /// </summary>
 public sealed class ModelInputs
 {
@@ -19,7 +19,7 @@ public sealed class ModelInputs
             throw new ArgumentException($"The model has no 'input_ids' input (its inputs: {string.Join(", ", inputs.Select(i => i.Name))}); export it with the token ids input named input_ids.");
         foreach (var input in inputs)
             if (Kind(input.Name) is null)
-                throw new ArgumentException($"The model input '{input}' is not one the extractor can fill (input_ids, attention_mask, token_type_ids, position_ids, past_key_values.*).");
+                throw new ArgumentException($"The model input '{input}' is not one the extractor can fill (input_ids, attention_mask, token_type_ids, position_ids, past_key_values.*, use_cache_branch).");
     }
 
     /// <summary>The input tensors for <paramref name="rows"/> token sequences padded on the right with <paramref name="padId"/> to <paramref name="length"/>.</summary>
@@ -49,7 +49,7 @@ public sealed class ModelInputs
                 "mask" => Typed(mask, input.ElementType, batch, length),
                 "types" => Typed(new long[batch * length], input.ElementType, batch, length),
                 "positions" => Typed(positions, input.ElementType, batch, length),
-                _ => EmptyPast(input, batch),
+                _ => EmptyCache.For(input, batch),
             };
         }
         return result;
@@ -61,7 +61,7 @@ public sealed class ModelInputs
         "attention_mask" => "mask",
         "token_type_ids" => "types",
         "position_ids" => "positions",
-        _ when name.StartsWith("past_key_values", StringComparison.Ordinal) || name.StartsWith("past.", StringComparison.Ordinal) => "past",
+        _ when EmptyCache.Holds(name) => "cache",
         _ => null,
     };
 
@@ -73,19 +73,4 @@ public sealed class ModelInputs
         TensorElementType.Bool => Tensor.Create(values.Select(v => v != 0).ToArray(), batch, length),
         _ => Tensor.Create(values, batch, length),
     };
-
-    /// <summary>A past key/value input with no cached positions: [batch, heads, 0, head_dim] from the declared shape.</summary>
-    private static Tensor EmptyPast(ValueMetadata input, int batch)
-    {
-        var shape = new long[input.Shape.Count];
-        int dynamicSeen = 0;
-        for (int i = 0; i < shape.Length; i++)
-        {
-            var d = input.Shape[i];
-            if (d.IsFixed) { shape[i] = d.Size; continue; }
-            shape[i] = dynamicSeen++ == 0 ? batch : 0; // first free dim is the batch, the next the cached length
-        }
-        if (input.ElementType == TensorElementType.Float16) return Tensor.Create(Array.Empty<Half>(), shape);
-        return Tensor.Create(Array.Empty<float>(), shape);
-    }
 }

@@ -51,6 +51,7 @@ internal sealed class PartRun(
             }
             encoded[i] = e;
             partTokens += e.Count;
+            CollectionPacer.Tick();
         }
         // Length bucketing: batches of similar length waste little compute on padding. Ties keep input order, so the
         // order (and hence every value) is the same on every run.
@@ -68,6 +69,7 @@ internal sealed class PartRun(
                 RunBatch(writer, batch.Select(i => examples[i]).ToArray(), batch.Select(i => encoded[i]).ToArray());
                 examplesSeen += batch.Length;
                 Report(writer.Rows);
+                CollectionPacer.Tick();
             }
             partRows = writer.Rows;
             writer.Finish();

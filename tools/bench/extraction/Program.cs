@@ -41,7 +41,7 @@ static Dictionary<string, string> Options(string[] rest)
     var o = new Dictionary<string, string>
     {
         ["max-length"] = "128", ["batch-size"] = "16", ["rounds"] = "3", ["threads"] = "0",
-        ["hooks"] = "blocks.*.hook_resid_post", ["compression"] = "snappy", ["examples-per-part"] = "1024", ["positions"] = "all",
+        ["hooks"] = "blocks.*.hook_resid_post", ["compression"] = "uncompressed", ["examples-per-part"] = "1024", ["positions"] = "all",
         ["positions-in-graph"] = "true",
     };
     for (int i = 0; i + 1 < rest.Length; i += 2) o[rest[i][2..]] = rest[i + 1];

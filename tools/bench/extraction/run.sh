@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Extraction benchmarks of issue 6, in one run, printed as one table of ratios:
-#   1. `analysis extract` (default snappy, and uncompressed) vs the bare forward pass (session.Run alone) of the same
+#   1. `analysis extract` (default uncompressed, and snappy) vs the bare forward pass (session.Run alone) of the same
 #      hooked GPT-2-small-sized model on the same batches, CPU, hooks blocks.*.hook_resid_post, positions all;
 #      interleaved rounds.
 #   2. the same extraction vs the Python way (torch 1.13 forward with hooks, same weights, same batches, np.save).
@@ -28,7 +28,7 @@ bench=(dotnet "$here/bin/out/Analysis.Bench.Extraction.dll")
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "${bench[@]}" texts "$root/tools/demo/stories.jsonl" "$work/long.jsonl" "$examples" 900
 "${bench[@]}" throughput "$gpt2" "$work/long.jsonl" "$work/extract-out" "$work/ids.txt" \
-  --rounds "$rounds" --batch-size "$batch" --max-length "$maxlen" --also-compression uncompressed | tee -a "$results" >&2
+  --rounds "$rounds" --batch-size "$batch" --max-length "$maxlen" --also-compression snappy | tee -a "$results" >&2
 /usr/bin/python3 "$here/torch_baseline.py" --model "$gpt2" --ids "$work/ids.txt" --out "$work/npy-out" \
   --rounds "$rounds" --batch-size "$batch" | tee -a "$results" >&2
 rm -rf "$work/extract-out" "$work/npy-out"

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -11,6 +12,7 @@ namespace Analysis.Extraction.Dataset;
 /// <item>part-NNNNN.parquet files appear only complete (the Parquet writer renames them into place).</item>
 /// <item>_progress/shard-I-of-N.json lists the parts a shard completed; a part counts only when listed there and its file has the listed size.</item>
 /// <item>_manifest.json is written last, once every part is complete.</item>
+/// <item>A write that fails (a full disk) leaves no temporary file and no unrecorded part; it says how to go on (<see cref="DiskFullException"/>).</item>
 /// </list>
 /// Bookkeeping names start with '_' because pyarrow, pandas, Spark and Hive skip such files when reading a directory,
 /// so `pd.read_parquet(DIR)` and `spark.read.parquet(DIR)` see exactly the part files.
@@ -42,7 +44,7 @@ public sealed class DatasetDirectory
     {
         var dir = new DatasetDirectory(path);
         if (File.Exists(path)) throw new ArgumentException($"--out '{path}' is a file; give a directory for the dataset.");
-        Directory.CreateDirectory(dir.Path);
+        dir.Writing(SettingsFile, () => Directory.CreateDirectory(dir.Path));
         var settingsPath = System.IO.Path.Combine(dir.Path, SettingsFile);
         if (File.Exists(settingsPath))
         {
@@ -62,8 +64,11 @@ public sealed class DatasetDirectory
             throw new ArgumentException(
                 $"'{path}' is not empty and is not an activation dataset (it has no {SettingsFile}); give a new or empty directory for --out.");
         }
-        AtomicFile.WriteAllText(settingsPath, JsonSerializer.Serialize(settings, Json));
-        Directory.CreateDirectory(System.IO.Path.Combine(dir.Path, ProgressFolder));
+        dir.Writing(SettingsFile, () =>
+        {
+            AtomicFile.WriteAllText(settingsPath, JsonSerializer.Serialize(settings, Json));
+            Directory.CreateDirectory(System.IO.Path.Combine(dir.Path, ProgressFolder));
+        });
         return dir;
     }
 
@@ -119,21 +124,34 @@ public sealed class DatasetDirectory
         return done;
     }
 
-    /// <summary>Records that shard <paramref name="shard"/> completed <paramref name="part"/> (after its file is in place).</summary>
+    /// <summary>
+    /// Records that shard <paramref name="shard"/> completed <paramref name="part"/> (after its file is in place). When the
+    /// record cannot be written the part file is deleted: every part file present is then a recorded one (a part never
+    /// recorded is rewritten by the next run anyway), and its space is free for that run.
+    /// </summary>
     public void RecordPart(ShardSpec shard, PartRecord part)
     {
-        var file = System.IO.Path.Combine(Path, ProgressFolder, $"shard-{shard.Index}-of-{shard.Count}.json");
+        var name = $"shard-{shard.Index}-of-{shard.Count}.json";
+        var file = System.IO.Path.Combine(Path, ProgressFolder, name);
         var parts = File.Exists(file) ? ReadProgress(file).Where(p => p.Part != part.Part).ToList() : [];
         parts.Add(part);
         parts.Sort((a, b) => a.Part.CompareTo(b.Part));
-        AtomicFile.WriteAllText(file, JsonSerializer.Serialize(parts, Json));
+        try
+        {
+            Writing($"{ProgressFolder}/{name}", () => AtomicFile.WriteAllText(file, JsonSerializer.Serialize(parts, Json)));
+        }
+        catch
+        {
+            File.Delete(PartPath(part.Part));
+            throw;
+        }
     }
 
     /// <summary>Writes layout.json unless a previous run wrote it (a resumed run keeps the original start time).</summary>
     public void EnsureLayout(DatasetLayout layout)
     {
         var file = System.IO.Path.Combine(Path, LayoutFile);
-        if (!File.Exists(file)) AtomicFile.WriteAllText(file, JsonSerializer.Serialize(layout, Json));
+        if (!File.Exists(file)) Writing(LayoutFile, () => AtomicFile.WriteAllText(file, JsonSerializer.Serialize(layout, Json)));
     }
 
     /// <summary>The layout written when the extraction started.</summary>
@@ -161,7 +179,38 @@ public sealed class DatasetDirectory
 
     /// <summary>Writes manifest.json atomically.</summary>
     public void WriteManifest(DatasetManifest manifest) =>
-        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, ManifestFile), JsonSerializer.Serialize(manifest, Json));
+        Writing(ManifestFile, () => AtomicFile.WriteAllText(System.IO.Path.Combine(Path, ManifestFile), JsonSerializer.Serialize(manifest, Json)));
+
+    /// <summary>
+    /// Runs <paramref name="write"/>, which writes <paramref name="file"/> (a name inside the dataset), turning "no space left
+    /// on device" into a <see cref="DiskFullException"/> that says where, what is kept, and how to go on.
+    /// </summary>
+    internal T Writing<T>(string file, Func<T> write)
+    {
+        try { return write(); }
+        catch (IOException e) when (e is not DiskFullException && DiskFullException.IsDiskFull(e))
+        {
+            throw new DiskFullException(DiskFullMessage(file), e);
+        }
+    }
+
+    /// <inheritdoc cref="Writing{T}"/>
+    internal void Writing(string file, Action write) => Writing(file, () => { write(); return 0; });
+
+    private string DiskFullMessage(string file)
+    {
+        // Reading the records needs no space. Temporary files are already gone: every writer deletes its own on failure.
+        var done = CompletedParts();
+        var what = $"No space left on device writing {file} in '{Path}'";
+        if (done.Count == 0) return $"{what}; free space there and rerun the same command.";
+        var total = Settings.PartCount;
+        var rest = total - done.Count;
+        var kept = rest == 0
+            ? "every part is complete and kept"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{done.Count} of {total} parts are complete and kept, the other {rest} need about {done.Values.Average(p => p.Bytes) * rest / 1e6:N1} MB");
+        return $"{what} ({kept}); free space there and rerun the same command to resume.";
+    }
 
     /// <summary>SHA-256 of a file, lower-case hex.</summary>
     public static string Sha256Of(string file)

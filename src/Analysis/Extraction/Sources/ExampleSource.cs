@@ -52,6 +52,7 @@ public sealed class ExampleSource
                 foreach (var (name, value) in record.Fields)
                     types[name] = value.Widen(types.GetValueOrDefault(name));
                 rows++;
+                CollectionPacer.Tick();
             }
             sha = reader.Sha256;
             names = reader.FieldNames;
