@@ -58,6 +58,28 @@ public class PositionGatherTests
         if (request.Positions == PositionMode.MeanSpan) Assert.InRange(summary.Rows, 20, 39);
     }
 
+    /// <summary>Optimum exports with a KV cache (filled with an empty one; the merged decoder's no-cache branch selected).</summary>
+    [Theory]
+    [InlineData("model.onnx", "last")]
+    [InlineData("model.onnx", "span")]
+    [InlineData("decoder_model_merged.onnx", "last")]
+    [InlineData("decoder_model_merged.onnx", "mean-span")]
+    public void OptimumExportsGatherToo(string file, string mode)
+    {
+        using var dir = new TempDirectory();
+        var folder = Models.Folder("gpt2-tiny-optimum");
+        var request = new ExtractionRequest
+        {
+            Model = Path.Combine(folder, file), Tokenizer = Path.Combine(folder, "tokenizer.json"),
+            Data = SpanData(dir, 30), Output = Path.Combine(dir.Path, "gathered"),
+            Hooks = ["blocks.*.hook_resid_post", "blocks.*.attn.hook_pattern"],
+            Source = new(SpanField: "word"), Positions = PositionModes.Parse(mode),
+            BatchSize = 8, ExamplesPerPart = 16, MaxLength = 16, Device = Device.Cpu,
+        };
+
+        AssertSameBytes(request);
+    }
+
     /// <summary>[batch·seq, d] (exports that flatten tokens before a projection) on a model built here: unfolded, then gathered.</summary>
     [Theory]
     [InlineData("last")]
