@@ -194,7 +194,7 @@ static int Positions(string modelDir, string data, string output, Dictionary<str
     long tokens = encoded.Sum(e => (long)e.Count);
     long padId = tokenizer.PadId ?? tokenizer.EosId ?? 0;
 
-    // First use builds the gathering graph into the cache: timed once, outside the rounds.
+    // The first extraction pays JIT and first-touch costs, and builds the gathering graph unless it is cached: outside the rounds.
     var clock = Stopwatch.StartNew();
     var first = ActivationExtractor.Run(request with { Output = output + "-first" });
     Directory.Delete(output + "-first", recursive: true);

@@ -34,7 +34,7 @@ def positions_table(rows):
     for arm in ("cpu", "graph"):
         print(f"tokens/s, extraction batches 2..n, {arm:5}: {steady / statistics.median(arms[arm][r]['extractSteadySeconds'] for r in paired):7.0f}")
     print(f"part files identical in every run: {all(r['sameParts'] for r in rounds)}; "
-          f"first run (builds the gathering graph into the cache): {setup['firstRunSeconds']:.1f} s")
+          f"first extraction of the process: {setup['firstRunSeconds']:.1f} s")
 
 
 if any(r["kind"] == "positions-setup" for r in rows):
