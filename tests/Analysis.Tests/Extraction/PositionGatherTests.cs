@@ -88,8 +88,7 @@ public class PositionGatherTests
     public void FlatHooksAreGatheredToo(string mode)
     {
         using var dir = new TempDirectory();
-        var model = Path.Combine(dir.Path, "flat.onnx");
-        FlatModel().Save(model);
+        var model = FlatModelFile();
         var request = new ExtractionRequest
         {
             Model = model, Tokenizer = Path.Combine(Models.Folder("stories260k"), "tokenizer.json"),
@@ -106,8 +105,7 @@ public class PositionGatherTests
     public void AllPositionsAndOldOpsetsSelectOnTheCpu()
     {
         using var dir = new TempDirectory();
-        var model = Path.Combine(dir.Path, "flat-opset11.onnx");
-        FlatModel(opset: 11).Save(model);
+        var model = FlatModelFile(opset: 11);
         var request = new ExtractionRequest
         {
             Model = model, Tokenizer = Path.Combine(Models.Folder("stories260k"), "tokenizer.json"),
@@ -168,8 +166,20 @@ public class PositionGatherTests
         return hooked.Hooks.Select(h => HookLayout.Infer(h.Name, hooked.OutputOf[h.Name], results[hooked.OutputOf[h.Name]].Shape, 2, 7, 24).Axes).ToList();
     }
 
+    /// <summary>
+    /// <see cref="FlatModel"/> saved at a fixed path (atomically, the same bytes every time), so that its hooked graphs are
+    /// cached once rather than once per test run: the cache key includes the model's path.
+    /// </summary>
+    private static string FlatModelFile(int opset = 17)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "analysis-tests")).FullName;
+        var path = Path.Combine(folder, $"flat-opset{opset}.onnx");
+        FlatModel(opset).Save(path);
+        return path;
+    }
+
     /// <summary>input_ids → embedding [512, 8] → "flat" [batch·seq, 8] → MatMul → "projected" [batch, seq, 8].</summary>
-    private static OnnxModel FlatModel(int opset = 17)
+    private static OnnxModel FlatModel(int opset)
     {
         var random = new Random(7);
         var embedding = Enumerable.Range(0, 512 * 8).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
