@@ -25,6 +25,9 @@ public sealed class HookedModel
         Opset = opset;
     }
 
+    /// <summary>Whether the hooks came from a saved resolution (no parse of the model this time).</summary>
+    public bool ResolvedFromCache { get; private init; }
+
     /// <summary>The user's model file.</summary>
     public string SourcePath { get; }
 
@@ -60,6 +63,14 @@ public sealed class HookedModel
     {
         if (patterns.Count == 0) throw new ArgumentException("Name at least one hook (--hooks 'blocks.*.hook_resid_post') or tensor (--tensors NAME).");
         var sha = DatasetDirectory.Sha256Of(modelPath);
+        var resolutionKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"hook-resolution/1\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n"
+            + $"{(hookMapPath is null ? "" : DatasetDirectory.Sha256Of(hookMapPath))}\n{string.Join("\n", patterns)}")))[..24];
+        var resolutionFile = System.IO.Path.Combine(AnalysisCache.Folder("hooked", "resolved"), resolutionKey + ".json");
+        if (HookResolution.TryLoad(resolutionFile) is { } known)
+            return new HookedModel(modelPath, sha, known.HookedPath, known.Hooks, known.Outputs, known.EmbeddingRows, known.Branch, known.Opset)
+                { ResolvedFromCache = true };
+
         var model = OnnxModel.Load(modelPath);
         // Tensors inside an If branch cannot be graph outputs; extraction runs the no-cache branch anyway.
         var branch = model.SelectNoCacheBranch();
@@ -75,6 +86,7 @@ public sealed class HookedModel
         // ExposeHooks also records the mapping in the model's metadata, so the cached file describes itself.
         var outputs = model.ExposeHooks(hooks).ToDictionary(h => h.Name, h => h.Output, StringComparer.Ordinal);
         if (!File.Exists(path)) model.Save(path);
+        new HookResolution(path, [.. hooks], outputs, embeddingRows, branch, model.Opset).Save(resolutionFile);
         return new HookedModel(modelPath, sha, path, hooks, outputs, embeddingRows, branch, model.Opset);
     }
 
