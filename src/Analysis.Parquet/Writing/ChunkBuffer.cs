@@ -12,15 +12,13 @@ internal sealed class ChunkBuffer(string spillPath, int memoryLimit) : IDisposab
 {
     private readonly ArrayBufferWriter<byte> _memory = new(1 << 16);
     private FileStream? _spill;
+    private long _spilled;
 
     /// <summary>Where the next page goes; call <see cref="EndPage"/> after writing it.</summary>
     public ArrayBufferWriter<byte> Pending => _memory;
 
     /// <summary>Bytes held for the current chunk, in memory and spilled.</summary>
-    public long Length => (_spill?.Length ?? 0) + _memory.WrittenCount;
-
-    /// <summary>Bytes held in memory.</summary>
-    public int BufferedBytes => _memory.WrittenCount;
+    public long Length => _spilled + _memory.WrittenCount;
 
     /// <summary>Moves the pending pages to the spill file once they pass the memory limit.</summary>
     public void EndPage()
@@ -30,17 +28,19 @@ internal sealed class ChunkBuffer(string spillPath, int memoryLimit) : IDisposab
         // temporary name that the dataset tools sweep.
         _spill ??= new FileStream(spillPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         _spill.Write(_memory.WrittenSpan);
+        _spilled += _memory.WrittenCount;
         _memory.ResetWrittenCount();
     }
 
     /// <summary>Appends the chunk to <paramref name="destination"/> and empties the buffer for the next row group.</summary>
     public void MoveTo(Stream destination)
     {
-        if (_spill is { Length: > 0 })
+        if (_spilled > 0)
         {
-            _spill.Position = 0;
+            _spill!.Position = 0;
             _spill.CopyTo(destination, 1 << 20);
             _spill.SetLength(0);
+            _spilled = 0;
         }
         destination.Write(_memory.WrittenSpan);
         _memory.ResetWrittenCount();
