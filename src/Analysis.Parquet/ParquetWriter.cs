@@ -7,8 +7,9 @@ namespace Analysis.Parquet;
 /// <summary>
 /// Streams rows into a Parquet file column by column. Give every column the same number of rows, call
 /// <see cref="EndBatch"/>, repeat; a row group is flushed once the buffered data passes
-/// <see cref="ParquetWriterOptions.RowGroupSize"/>. <see cref="Finish"/> writes the footer under a temporary
-/// name, fsyncs and renames it into place; disposing without finishing deletes the temporary file.
+/// <see cref="ParquetWriterOptions.RowGroupSize"/>. A batch large enough to be a row group of its own can skip the
+/// buffering: <see cref="BeginRowGroup"/>, then its columns in schema order. <see cref="Finish"/> writes the footer under
+/// a temporary name, fsyncs and renames it into place; disposing without finishing deletes the temporary file.
 /// </summary>
 public sealed class ParquetWriter : IDisposable
 {
@@ -17,11 +18,15 @@ public sealed class ParquetWriter : IDisposable
     private readonly FileStream _stream;
     private readonly ParquetWriterOptions _options;
     private readonly ColumnWriter[] _columns;
-    private readonly Dictionary<string, ColumnWriter> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
     private readonly FileMetaData _meta = new() { TypeDefinedColumnOrders = true };
     private readonly Dictionary<string, string> _metadata;
     private long _groupRows;
     private bool _finished;
+    // A row group begun with BeginRowGroup: the column being written now (-1 before the first); earlier ones are in the file.
+    private RowGroup? _direct;
+    private int _directColumn;
+    private bool _broken;
 
     /// <summary>The fields of the file, in column order.</summary>
     public IReadOnlyList<ParquetField> Fields { get; }
@@ -50,7 +55,7 @@ public sealed class ParquetWriter : IDisposable
             var f = fields[i];
             if (string.IsNullOrEmpty(f.Name)) throw new ArgumentException($"Column {i} has no name.");
             var column = new ColumnWriter(f, options, $"{temp}.c{i}.tmp");
-            if (!_byName.TryAdd(f.Name, column)) throw new ArgumentException($"Column name '{f.Name}' appears twice; names must be unique.");
+            if (!_byName.TryAdd(f.Name, i)) throw new ArgumentException($"Column name '{f.Name}' appears twice; names must be unique.");
             _columns[i] = column;
         }
         _stream = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
@@ -69,8 +74,60 @@ public sealed class ParquetWriter : IDisposable
     private ColumnWriter Column(string name)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        return _byName.TryGetValue(name, out var c) ? c
-            : throw new ArgumentException($"No column named '{name}'; the columns are: {string.Join(", ", _byName.Keys)}.");
+        ThrowIfBroken();
+        if (!_byName.TryGetValue(name, out int index))
+            throw new ArgumentException($"No column named '{name}'; the columns are: {string.Join(", ", _byName.Keys)}.");
+        if (_direct is not null && index != _directColumn) MoveToColumn(index);
+        return _columns[index];
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (_broken) throw new InvalidOperationException("This Parquet writer stopped at an earlier error in a row group begun with BeginRowGroup; dispose it (which deletes the partial file) and write the file again.");
+    }
+
+    /// <summary>
+    /// Starts a row group that goes straight to the file instead of being buffered: write each column in schema order
+    /// (all of a column's rows before the next column), then <see cref="EndBatch"/> ends the row group. Each column's
+    /// pages are written as they fill, so no copy of the batch is held (strings that are dictionary-encoded still wait
+    /// for their dictionary). Rows buffered by earlier batches are flushed first, as a row group of their own.
+    /// </summary>
+    public void BeginRowGroup()
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        ThrowIfBroken();
+        if (_direct is not null) throw new InvalidOperationException("A row group begun with BeginRowGroup is still open; call EndBatch to end it first.");
+        CheckBatchEnded();
+        FlushRowGroup();
+        _direct = NewRowGroup();
+        _directColumn = -1;
+    }
+
+    private void MoveToColumn(int index)
+    {
+        if (index != _directColumn + 1)
+        {
+            _broken = true;
+            throw new ArgumentException(index < _directColumn
+                ? $"Column '{_columns[index].Field.Name}' was already written in this row group; BeginRowGroup needs each column once, in schema order."
+                : $"Column '{_columns[index].Field.Name}' came before column '{_columns[_directColumn + 1].Field.Name}'; BeginRowGroup needs each column once, in schema order.");
+        }
+        if (_directColumn >= 0) EndDirectColumn();
+        _directColumn = index;
+        _columns[index].WriteThrough(_stream);
+    }
+
+    private void EndDirectColumn()
+    {
+        var column = _columns[_directColumn];
+        long rows = column.Rows, expected = _directColumn == 0 ? rows : _direct!.NumRows;
+        if (rows != expected)
+        {
+            _broken = true;
+            throw new ArgumentException($"Column '{column.Field.Name}' has {rows} rows in this row group but column '{_columns[0].Field.Name}' has {expected}; write the same number of rows to every column.");
+        }
+        _direct!.NumRows = rows;
+        AddChunk(_direct, column.WriteChunk(_stream));
     }
 
     /// <summary>Appends INT32 (or DATE) values, one per row; <paramref name="present"/> (nullable columns only) marks non-null rows.</summary>
@@ -113,6 +170,12 @@ public sealed class ParquetWriter : IDisposable
     public void EndBatch()
     {
         ObjectDisposedException.ThrowIf(_finished, this);
+        ThrowIfBroken();
+        if (_direct is not null)
+        {
+            EndDirectRowGroup();
+            return;
+        }
         long rows = _columns[0].Rows;
         foreach (var c in _columns)
         {
@@ -126,17 +189,44 @@ public sealed class ParquetWriter : IDisposable
         if (buffered >= _options.RowGroupSize) FlushRowGroup();
     }
 
+    private void EndDirectRowGroup()
+    {
+        if (_directColumn != _columns.Length - 1)
+        {
+            _broken = true;
+            throw new ArgumentException($"Column '{_columns[_directColumn + 1].Field.Name}' got no rows in this row group; BeginRowGroup needs every column, in schema order, before EndBatch.");
+        }
+        EndDirectColumn();
+        _meta.RowGroups.Add(_direct!);
+        RowCount += _direct!.NumRows;
+        _direct = null;
+    }
+
+    private void CheckBatchEnded()
+    {
+        foreach (var c in _columns)
+        {
+            if (c.Rows != _groupRows)
+                throw new ArgumentException($"Column '{c.Field.Name}' has rows that were not ended with EndBatch; call EndBatch after writing every column.");
+        }
+    }
+
+    private RowGroup NewRowGroup() =>
+        new() { FileOffset = _stream.Position, Ordinal = (short)Math.Min(_meta.RowGroups.Count, short.MaxValue) };
+
+    private static void AddChunk(RowGroup group, ColumnChunk chunk)
+    {
+        group.Columns.Add(chunk);
+        group.TotalByteSize += chunk.MetaData!.TotalUncompressedSize;
+        group.TotalCompressedSize = (group.TotalCompressedSize ?? 0) + chunk.MetaData.TotalCompressedSize;
+    }
+
     private void FlushRowGroup()
     {
         if (_groupRows == 0) return;
-        var group = new RowGroup { NumRows = _groupRows, FileOffset = _stream.Position, Ordinal = (short)Math.Min(_meta.RowGroups.Count, short.MaxValue) };
-        foreach (var c in _columns)
-        {
-            var chunk = c.WriteChunk(_stream);
-            group.Columns.Add(chunk);
-            group.TotalByteSize += chunk.MetaData!.TotalUncompressedSize;
-            group.TotalCompressedSize = (group.TotalCompressedSize ?? 0) + chunk.MetaData.TotalCompressedSize;
-        }
+        var group = NewRowGroup();
+        group.NumRows = _groupRows;
+        foreach (var c in _columns) AddChunk(group, c.WriteChunk(_stream));
         _meta.RowGroups.Add(group);
         _groupRows = 0;
     }
@@ -145,11 +235,9 @@ public sealed class ParquetWriter : IDisposable
     public void Finish()
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        foreach (var c in _columns)
-        {
-            if (c.Rows != _groupRows)
-                throw new ArgumentException($"Column '{c.Field.Name}' has rows that were not ended with EndBatch; call EndBatch after writing every column.");
-        }
+        ThrowIfBroken();
+        if (_direct is not null) throw new InvalidOperationException("A row group begun with BeginRowGroup is still open; call EndBatch to end it before Finish.");
+        CheckBatchEnded();
         FlushRowGroup();
         _meta.NumRows = RowCount;
         _meta.CreatedBy = _options.CreatedBy;

@@ -66,10 +66,15 @@ internal sealed class SampleTable
         w.EndBatch();
     }
 
-    public void WriteFile(string path, ParquetWriterOptions options, int batch = 97)
+    /// <summary>Writes the table in batches; those for which <paramref name="ownRowGroup"/> holds start with BeginRowGroup.</summary>
+    public void WriteFile(string path, ParquetWriterOptions options, int batch = 97, Func<int, bool>? ownRowGroup = null)
     {
         using var w = ParquetWriter.Create(path, Fields, options);
-        for (int s = 0; s < Rows; s += batch) WriteBatch(w, s, Math.Min(batch, Rows - s));
+        for (int s = 0, b = 0; s < Rows; s += batch, b++)
+        {
+            if (ownRowGroup?.Invoke(b) == true) w.BeginRowGroup();
+            WriteBatch(w, s, Math.Min(batch, Rows - s));
+        }
         w.Finish();
     }
 }

@@ -24,6 +24,7 @@ internal sealed class ColumnWriter : IDisposable
     private readonly ArrayBufferWriter<byte> _defLevels = new(1 << 10);
     private readonly ArrayBufferWriter<byte> _body = new(1 << 16);
     private readonly ArrayBufferWriter<byte> _compressed = new(1 << 16);
+    private readonly ArrayBufferWriter<byte> _pageHead = new(1 << 10);
     private readonly ChunkStatistics _stats = new();
     private readonly int _maxDef, _maxRep;
     private int _pageRows, _pageNulls;
@@ -432,14 +433,15 @@ internal sealed class ColumnWriter : IDisposable
                 header.CompressedPageSize = PageCompression.Compress(codec, _body.WrittenSpan, _compressed);
             }
         }
-        var page = _chunk.Pending;
-        int before = page.WrittenCount;
-        header.Write(new CompactWriter(page));
-        int headerBytes = page.WrittenCount - before;
-        if (v2) { Append(page, rep); Append(page, def); Append(page, compressedValues); }
-        else if (codec == ParquetCompression.Uncompressed) WriteV1Body(page, rep, def, values);
-        else Append(page, _compressed.WrittenSpan);
-        _chunk.EndPage();
+        var head = _pageHead;
+        head.ResetWrittenCount();
+        header.Write(new CompactWriter(head));
+        int headerBytes = head.WrittenCount;
+        ReadOnlySpan<byte> body;
+        if (v2) { Append(head, rep); Append(head, def); body = compressedValues; }
+        else if (codec == ParquetCompression.Uncompressed) { WriteV1Levels(head, rep, def); body = values; }
+        else body = _compressed.WrittenSpan;
+        _chunk.AddPage(head.WrittenSpan, body);
         _chunkUncompressed += headerBytes + header.UncompressedPageSize;
         _chunkLevels += numLevels;
         _values.ResetWrittenCount();
@@ -449,27 +451,42 @@ internal sealed class ColumnWriter : IDisposable
 
     private void WriteV1Body(ArrayBufferWriter<byte> w, ReadOnlySpan<byte> rep, ReadOnlySpan<byte> def, ReadOnlySpan<byte> values)
     {
+        WriteV1Levels(w, rep, def);
+        Append(w, values);
+    }
+
+    /// <summary>A v1 page's levels, each length-prefixed; the values follow them.</summary>
+    private void WriteV1Levels(ArrayBufferWriter<byte> w, ReadOnlySpan<byte> rep, ReadOnlySpan<byte> def)
+    {
         if (_maxRep > 0) { BinaryPrimitives.WriteInt32LittleEndian(w.GetSpan(4), rep.Length); w.Advance(4); Append(w, rep); }
         if (_maxDef > 0) { BinaryPrimitives.WriteInt32LittleEndian(w.GetSpan(4), def.Length); w.Advance(4); Append(w, def); }
-        Append(w, values);
+    }
+
+    /// <summary>
+    /// Sends this column's pages straight to <paramref name="output"/>, where its chunk is to start now, instead of
+    /// holding them until <see cref="WriteChunk"/>. Not for dictionary-encoded columns: their dictionary page, known
+    /// only at the end, must come first.
+    /// </summary>
+    public void WriteThrough(Stream output)
+    {
+        if (_dictionary is null) _chunk.WriteThrough(output);
     }
 
     /// <summary>Writes the column chunk at the stream's position and returns its metadata; the column is then empty.</summary>
     public ColumnChunk WriteChunk(Stream stream)
     {
         FlushPage();
-        long offset = stream.Position;
         long? dictionaryOffset = null;
         long dictionaryBytes = 0;
         if (_dictionary is { Count: > 0 })
         {
-            dictionaryOffset = offset;
+            dictionaryOffset = stream.Position;
             dictionaryBytes = WriteDictionaryPage(stream);
             _chunkUncompressed += dictionaryBytes - _compressed.WrittenCount + _dictionaryValues.WrittenCount;
         }
-        long dataOffset = stream.Position;
         long dataBytes = _chunk.Length;
-        _chunk.MoveTo(stream);
+        long dataOffset = _chunk.MoveTo(stream);
+        long offset = dictionaryOffset ?? dataOffset;
         var meta = new ColumnMetaData
         {
             Type = PhysicalType,
