@@ -45,6 +45,12 @@ public sealed record ExtractionRequest
     public bool Overwrite { get; init; }
     /// <summary>Parquet compression of the part files (none by default: float32 activations do not compress).</summary>
     public Analysis.Parquet.ParquetCompression Compression { get; init; } = Analysis.Parquet.ParquetCompression.Uncompressed;
+    /// <summary>
+    /// A batch with at least this many bytes of activations becomes a row group of its own, written straight from the
+    /// row buffers into the part file; smaller batches are gathered into row groups of up to 128 MiB, whose pages wait
+    /// in memory or a spill file until the row group ends (two more copies of every byte). Either way the same rows.
+    /// </summary>
+    public long OwnRowGroupBytes { get; init; } = 16L << 20;
     /// <summary>The command line, recorded in the manifest.</summary>
     public IReadOnlyList<string> CommandLine { get; init; } = [];
 }

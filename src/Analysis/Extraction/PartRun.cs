@@ -60,7 +60,7 @@ internal sealed class PartRun(
         var path = dir.PartPath(part);
         dir.RemoveStaleTemporaries(part);
         long partRows;
-        using (var writer = new PartWriter(path, labels, hooks, request.Float16, request.Compression, metadata))
+        using (var writer = new PartWriter(path, labels, hooks, request.Float16, request.Compression, metadata, request.OwnRowGroupBytes))
         {
             for (int start = 0; start < order.Length; start += request.BatchSize)
             {

@@ -6,7 +6,7 @@ namespace Analysis.Extraction;
 /// <summary>
 /// Writes one part file of an activation dataset: rows are added one at a time into per-column buffers (each hook's
 /// vectors contiguous, rows × dimension) and handed to the Parquet writer a batch at a time, so memory stays bounded by
-/// two batches plus one row group. The file appears under its final name only after <see cref="Finish"/>.
+/// two batches plus a page per column. The file appears under its final name only after <see cref="Finish"/>.
 /// A batch is encoded on a background task while the caller runs the model on the next one (at most one batch in
 /// flight, handed over in order, so the file is byte-identical to a sequential write).
 /// </summary>
@@ -16,6 +16,7 @@ internal sealed class PartWriter : IDisposable
     private readonly IReadOnlyList<LabelColumn> labels;
     private readonly IReadOnlyList<HookLayout> hooks;
     private readonly bool float16;
+    private readonly long ownRowGroupBytes;
     private readonly List<long> exampleIds = [];
     private readonly List<int> positions = [], tokenIds = [], charStarts = [], charEnds = [];
     private readonly List<string?> tokens = [];
@@ -25,9 +26,11 @@ internal sealed class PartWriter : IDisposable
     private long flushedRows;
     private Task pending = Task.CompletedTask;
 
+    /// <summary>A batch with at least <paramref name="ownRowGroupBytes"/> of activations is written as a row group of its own (<see cref="ExtractionRequest.OwnRowGroupBytes"/>).</summary>
     public PartWriter(string path, IReadOnlyList<LabelColumn> labels, IReadOnlyList<HookLayout> hooks, bool float16,
-        ParquetCompression compression, IReadOnlyDictionary<string, string> metadata)
+        ParquetCompression compression, IReadOnlyDictionary<string, string> metadata, long ownRowGroupBytes)
     {
+        this.ownRowGroupBytes = ownRowGroupBytes;
         this.labels = labels;
         this.hooks = hooks;
         this.float16 = float16;
@@ -106,6 +109,8 @@ internal sealed class PartWriter : IDisposable
 
     private void Write(Batch batch)
     {
+        long bytes = hooks.Sum(h => (long)batch.Rows * h.Dimension) * (float16 ? 2 : 4);
+        if (bytes >= ownRowGroupBytes) writer.BeginRowGroup(); // straight to the file, in schema order
         writer.WriteInt64("example_id", batch.ExampleIds);
         writer.WriteInt32("position", batch.Positions);
         writer.WriteInt32("token_id", batch.TokenIds);
