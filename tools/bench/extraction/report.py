@@ -66,8 +66,9 @@ lines = [
     ("analysis extract, end to end (setup, tokenize, write)", "extractSeconds", ours),
     ("bare forward, batches 2..n", "forwardSteadySeconds", ours),
     ("analysis extract, batches 2..n (from its progress)", "extractSteadySeconds", ours),
-    ("torch forward + hooks + np.save", "extractSeconds", torch),
 ]
+if torch:  # a run of the throughput subcommand alone has no torch rounds
+    lines.append(("torch forward + hooks + np.save", "extractSeconds", torch))
 if ours[0].get("alsoSeconds"):
     codec = ours[0]["alsoCompression"]
     lines[2:2] = [(f"analysis extract --compression {codec}, end to end", "alsoSeconds", ours)]
@@ -95,9 +96,12 @@ if ours[0].get("alsoSeconds"):
 ratio("extract / (setup + forward), end to end (>= 0.90)", (fw[0] + setup["setupSeconds"], fw[1] + setup["setupSeconds"]), ex)
 ratio("extract / forward, CPU seconds", (best(ours, "forwardCpuSeconds"), med(ours, "forwardCpuSeconds")),
       (best(ours, "extractCpuSeconds"), med(ours, "extractCpuSeconds")))
-ratio("ours vs torch+hooks+np.save, wall (>= 1.5)", (best(torch, "extractSeconds"), med(torch, "extractSeconds")), ex)
-ratio("ours vs torch+hooks+np.save, CPU seconds", (best(torch, "extractCpuSeconds"), med(torch, "extractCpuSeconds")),
-      (best(ours, "extractCpuSeconds"), med(ours, "extractCpuSeconds")))
+if torch:
+    ratio("ours vs torch+hooks+np.save, wall (>= 1.5)", (best(torch, "extractSeconds"), med(torch, "extractSeconds")), ex)
+    ratio("ours vs torch+hooks+np.save, CPU seconds", (best(torch, "extractCpuSeconds"), med(torch, "extractCpuSeconds")),
+          (best(ours, "extractCpuSeconds"), med(ours, "extractCpuSeconds")))
+if not rss:
+    sys.exit(0)
 print()
 print("peak RSS, stories260k, blocks.*.hook_resid_post, positions all (target: flat within 10%)")
 print(f"{'tokens':>9} {'rows':>9} {'MB written':>11} {'seconds':>8} {'peak RSS MB':>12} {'vs first':>9}")
