@@ -4,7 +4,8 @@
 #      hooked GPT-2-small-sized model on the same batches, CPU, hooks blocks.*.hook_resid_post, positions all;
 #      interleaved rounds.
 #   2. the same extraction vs the Python way (torch 1.13 forward with hooks, same weights, same batches, np.save).
-#   3. peak RSS of an extraction of 10k, 100k and 1M tokens (stories260k, tools/demo/stories.jsonl repeated).
+#   3. peak RSS of an extraction of 10k, 100k and 1M tokens (stories260k, tools/demo/stories.jsonl repeated), with
+#      the default 1,024-example parts and with 256-example parts.
 # Needs: dotnet; Debian's /usr/bin/python3 with torch (tools/export/setup.sh); ~2 GB free under $WORK.
 # Usage: tools/bench/extraction/run.sh        (EXAMPLES=64 ROUNDS=2 BATCH=16 MAXLEN=128 WORK=/tmp/analysis-bench-extraction)
 set -euo pipefail
@@ -33,10 +34,16 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   --rounds "$rounds" --batch-size "$batch" | tee -a "$results" >&2
 rm -rf "$work/extract-out" "$work/npy-out"
 
+# Peak RSS with the default parts (1,024 examples, ~26.6k tokens here, so the 10k run stops inside its first part) and
+# with 256-example parts (~6.6k tokens, so every run writes whole parts).
 for tokens in 10000 100000 1000000; do
   "${bench[@]}" repeat "$root/tools/demo/stories.jsonl" "$work/stories-$tokens.jsonl" "$stories" "$tokens" >/dev/null
-  "${bench[@]}" rss "$stories" "$work/stories-$tokens.jsonl" "$work/rss-out" --max-length 256 | tee -a "$results" >&2
-  rm -rf "$work/rss-out"
+done
+for part in 1024 256; do
+  for tokens in 10000 100000 1000000; do
+    "${bench[@]}" rss "$stories" "$work/stories-$tokens.jsonl" "$work/rss-out" --max-length 256 --examples-per-part "$part" | tee -a "$results" >&2
+    rm -rf "$work/rss-out"
+  done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 /usr/bin/python3 "$here/report.py" "$results"
