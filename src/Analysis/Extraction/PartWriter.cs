@@ -6,7 +6,7 @@ namespace Analysis.Extraction;
 /// <summary>
 /// Writes one part file of an activation dataset: rows are added one at a time into per-column buffers (each hook's
 /// vectors contiguous, rows × dimension) and handed to the Parquet writer a batch at a time, so memory stays bounded by
-/// two batches plus a page per column. The file appears under its final name only after <see cref="Finish"/>.
+/// two batches plus about two pages per column. The file appears under its final name only after <see cref="Finish"/>.
 /// A batch is encoded on a background task while the caller runs the model on the next one (at most one batch in
 /// flight, handed over in order, so the file is byte-identical to a sequential write).
 /// </summary>

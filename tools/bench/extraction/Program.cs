@@ -341,7 +341,7 @@ static int Rss(string modelDir, string data, string output, Dictionary<string, s
     }));
     var status = File.ReadAllLines("/proc/self/status");
     Emit(new { kind = "rss", tokens = summary.Tokens, rows = summary.Rows, bytes = summary.Bytes, seconds = clock.Elapsed.TotalSeconds,
-        peakRssKb = Kb("VmHWM:"), rssKb = Kb("VmRSS:"), load = Load(), examplesPerPart = int.Parse(o["examples-per-part"]), positions = o["positions"], inGraph = summary.PositionsInGraph, outputBytes = summary.OutputBytes,
+        peakRssKb = Kb("VmHWM:"), rssKb = Kb("VmRSS:"), load = Load(), model = Path.GetFileName(Path.TrimEndingDirectorySeparator(modelDir)), examplesPerPart = int.Parse(o["examples-per-part"]), positions = o["positions"], inGraph = summary.PositionsInGraph, outputBytes = summary.OutputBytes,
         gcHeapMb = GC.GetGCMemoryInfo().HeapSizeBytes >> 20, gcCommittedMb = GC.GetGCMemoryInfo().TotalCommittedBytes >> 20,
         gcPeakCommittedMb = GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes >> 20, gen2 = GC.CollectionCount(2),
         allocatedMb = GC.GetTotalAllocatedBytes() >> 20, tokensPeakRssMbRssMbAfterEachPart = trace });

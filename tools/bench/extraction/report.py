@@ -103,10 +103,11 @@ if torch:
 if not rss:
     sys.exit(0)
 print()
-print("peak RSS, stories260k, blocks.*.hook_resid_post, positions all (target: flat within 10%)")
-print(f"{'part':>5} {'tokens':>9} {'rows':>9} {'MB written':>11} {'seconds':>8} {'peak RSS MB':>12} {'vs first':>9}")
-for part in dict.fromkeys(r.get("examplesPerPart", 1024) for r in rss):
-    series = [r for r in rss if r.get("examplesPerPart", 1024) == part]
+print("peak RSS, blocks.*.hook_resid_post, positions all (target: flat within 10%); part = examples per part file")
+print(f"{'model':18} {'part':>5} {'tokens':>9} {'rows':>9} {'MB written':>11} {'seconds':>8} {'peak RSS MB':>12} {'vs first':>9}")
+key = lambda r: (r.get("model", "stories260k"), r.get("examplesPerPart", 1024))
+for model, part in dict.fromkeys(key(r) for r in rss):
+    series = [r for r in rss if key(r) == (model, part)]
     for r in series:
-        print(f"{part:5} {r['tokens']:9} {r['rows']:9} {r['bytes'] / 1e6:11.1f} {r['seconds']:8.1f} {r['peakRssKb'] / 1024:12.1f} "
-              f"{r['peakRssKb'] / series[0]['peakRssKb']:8.2f}x")
+        print(f"{model:18} {part:5} {r['tokens']:9} {r['rows']:9} {r['bytes'] / 1e6:11.1f} {r['seconds']:8.1f} "
+              f"{r['peakRssKb'] / 1024:12.1f} {r['peakRssKb'] / series[0]['peakRssKb']:8.2f}x")

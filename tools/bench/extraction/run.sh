@@ -7,7 +7,7 @@
 #   3. peak RSS of an extraction of 10k, 100k and 1M tokens (stories260k, tools/demo/stories.jsonl repeated), with
 #      the default 1,024-example parts and with 256-example parts.
 # Needs: dotnet; Debian's /usr/bin/python3 with torch (tools/export/setup.sh); ~2 GB free under $WORK.
-# Usage: tools/bench/extraction/run.sh        (EXAMPLES=64 ROUNDS=2 BATCH=16 MAXLEN=128 WORK=/tmp/analysis-bench-extraction)
+# Usage: tools/bench/extraction/run.sh        (EXAMPLES=64 ROUNDS=2 BATCH=16 MAXLEN=128 WORK=/tmp/analysis-bench-extraction GPT2_RSS=0)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -45,5 +45,13 @@ for part in 1024 256; do
     rm -rf "$work/rss-out"
   done
 done
+# GPT2_RSS=1: the same on the GPT-2-small-sized benchmark model (128-token limit; ~20 more minutes, mostly the 1M run).
+if [ "${GPT2_RSS:-0}" = 1 ]; then
+  for tokens in 10000 100000 1000000; do
+    "${bench[@]}" repeat "$root/tools/demo/stories.jsonl" "$work/gpt2-$tokens.jsonl" "$gpt2" "$tokens" >/dev/null
+    "${bench[@]}" rss "$gpt2" "$work/gpt2-$tokens.jsonl" "$work/rss-out" --max-length 128 | tee -a "$results" >&2
+    rm -rf "$work/rss-out"
+  done
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 /usr/bin/python3 "$here/report.py" "$results"
