@@ -30,6 +30,7 @@ public static class CommandLine
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(Commands.TokenizeCommand.Create());
         root.Subcommands.Add(Commands.ParquetCommand.Create());
+        root.Subcommands.Add(Commands.CacheCommand.Create());
         return root;
     }
 
