@@ -11,7 +11,7 @@ namespace Analysis.Parquet.Writing;
 /// </summary>
 internal sealed class ChunkBuffer(string spillPath, int memoryLimit) : IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _memory = new(1 << 16);
+    private readonly ArrayBufferWriter<byte> _memory = new();
     private FileStream? _spill;
     private long _spilled;
     private Stream? _through;

@@ -18,13 +18,15 @@ internal sealed class ColumnWriter : IDisposable
 {
     private readonly ParquetWriterOptions _options;
     private readonly ChunkBuffer _chunk;
-    private readonly ArrayBufferWriter<byte> _values = new(1 << 16);
-    private readonly ArrayBufferWriter<byte> _present = new(1 << 10);
-    private readonly ArrayBufferWriter<byte> _repLevels = new(1 << 10);
-    private readonly ArrayBufferWriter<byte> _defLevels = new(1 << 10);
-    private readonly ArrayBufferWriter<byte> _body = new(1 << 16);
-    private readonly ArrayBufferWriter<byte> _compressed = new(1 << 16);
-    private readonly ArrayBufferWriter<byte> _pageHead = new(1 << 10);
+    // Buffers start empty and grow as used: most columns never need _body or _compressed, and an extraction opens a
+    // writer per part, so eager 64 KiB buffers were megabytes of garbage per part file.
+    private readonly ArrayBufferWriter<byte> _values = new();
+    private readonly ArrayBufferWriter<byte> _present = new();
+    private readonly ArrayBufferWriter<byte> _repLevels = new();
+    private readonly ArrayBufferWriter<byte> _defLevels = new();
+    private readonly ArrayBufferWriter<byte> _body = new();
+    private readonly ArrayBufferWriter<byte> _compressed = new();
+    private readonly ArrayBufferWriter<byte> _pageHead = new();
     private readonly ChunkStatistics _stats = new();
     private readonly int _maxDef, _maxRep;
     private int _pageRows, _pageNulls;
@@ -33,7 +35,7 @@ internal sealed class ColumnWriter : IDisposable
     // Dictionary encoding of strings: distinct values PLAIN-encoded, and the current page's indices.
     private const int DictionaryLimit = 1 << 20;
     private readonly Dictionary<string, int>? _dictionary;
-    private readonly ArrayBufferWriter<byte> _dictionaryValues = new(1 << 10);
+    private readonly ArrayBufferWriter<byte> _dictionaryValues = new();
     private readonly List<int> _indices = [];
     private bool _dictionaryFull;
 
