@@ -35,14 +35,19 @@ def export_onnx(model, inputs, path, opset, input_names):
     model.eval()
     dynamic = {name: {0: "batch", 1: "sequence"} for name in input_names}
     dynamic["logits"] = {0: "batch", 1: "sequence"}
+    return export_checked(model, tuple(inputs[name] for name in input_names), path, opset, list(input_names), ["logits"], dynamic)
+
+
+def export_checked(module, args, path, opset, input_names, output_names, dynamic_axes):
+    """torch.onnx.export with constant folding, then onnx's full check of the file; returns the loaded model."""
     with torch.no_grad():
         torch.onnx.export(
-            model,
-            tuple(inputs[name] for name in input_names),
+            module,
+            args,
             path,
-            input_names=list(input_names),
-            output_names=["logits"],
-            dynamic_axes=dynamic,
+            input_names=input_names,
+            output_names=output_names,
+            dynamic_axes=dynamic_axes,
             opset_version=opset,
             do_constant_folding=True,
         )

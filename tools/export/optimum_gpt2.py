@@ -82,15 +82,6 @@ def check(model, with_past, without_past, c, plain_reference):
     return {"input_ids": ids, "attention_mask": mask, "position_ids": positions}, logits
 
 
-def export(module, args, path, input_names, output_names, dynamic):
-    with torch.no_grad():
-        torch.onnx.export(module, args, path, input_names=input_names, output_names=output_names,
-                          dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True)
-    m = onnx.load(path)
-    onnx.checker.check_model(m, full_check=True)
-    return m
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--plain", default="onnx-models/gpt2-tiny", help="the gpt2-tiny folder (reference.json, tokenizer)")
@@ -126,15 +117,15 @@ def main():
                "attention_mask": {0: "batch_size", 1: total}, "logits": {0: "batch_size", 1: "sequence_length"},
                **{n: {0: "batch_size", 2: "past_sequence_length"} for n in past_in}, **{n: {0: "batch_size", 2: total} for n in present_out}}
     model_path = os.path.join(out, "model.onnx")
-    m_past = export(with_past, (ids, past_kv, full_mask, pos), model_path, ["input_ids", *past_in, "attention_mask", "position_ids"],
-                    ["logits", *present_out], dynamic)
+    m_past = common.export_checked(with_past, (ids, past_kv, full_mask, pos), model_path, OPSET,
+                                   ["input_ids", *past_in, "attention_mask", "position_ids"], ["logits", *present_out], dynamic)
 
     dynamic_np = {"input_ids": {0: "batch_size", 1: "sequence_length"}, "attention_mask": {0: "batch_size", 1: "sequence_length"},
                   "position_ids": {0: "batch_size", 1: "sequence_length"}, "logits": {0: "batch_size", 1: "sequence_length"},
                   **{n: {0: "batch_size", 2: "sequence_length"} for n in present_out}}
     with tempfile.TemporaryDirectory() as tmp:
-        m_no_past = export(without_past, (ids, full_mask[:, :seq], pos - past), os.path.join(tmp, "decoder_model.onnx"),
-                           ["input_ids", "attention_mask", "position_ids"], ["logits", *present_out], dynamic_np)
+        m_no_past = common.export_checked(without_past, (ids, full_mask[:, :seq], pos - past), os.path.join(tmp, "decoder_model.onnx"),
+                                          OPSET, ["input_ids", "attention_mask", "position_ids"], ["logits", *present_out], dynamic_np)
     merged = merge_decoders.merge_decoders(m_no_past, m_past)
     onnx.checker.check_model(merged, full_check=True)
     merged_path = os.path.join(out, "decoder_model_merged.onnx")
