@@ -68,7 +68,7 @@ public static class DemoCommand
                 Metadata = new Dictionary<string, string> { ["command"] = "analysis demo", ["model"] = "stories260K (onnx-models/stories260k)" },
             }, stdout);
             var report = Path.Combine(outDir, "report.html");
-            HtmlReport.Write(AnalysisResults.Load(probes), report, "stories260K: where is a token's first letter decodable?");
+            HtmlReport.Write([probes], report, "stories260K: where is a token's first letter decodable?");
             stdout.WriteLine();
             stdout.WriteLine($"Report:      {report}");
             stdout.WriteLine($"Probes:      {probes} (results.json, probe.parquet)");

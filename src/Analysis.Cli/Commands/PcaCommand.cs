@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Analysis.Decomposition;
-using Analysis.Probing;
-using Analysis.Reports;
 
 namespace Analysis.Cli.Commands;
 
@@ -22,20 +20,13 @@ public static class PcaCommand
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var log = parse.InvocationConfiguration.Output;
-            using var table = ActivationTable.Open(parse.GetValue(data)!);
-            var k = parse.GetValue(components);
-            var outDir = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
-            var labels = parse.GetValue(label) is { } l ? table.ReadStrings(l) : null;
-            var scatters = new List<PcaScatter>();
-            foreach (var hook in table.MatchHooks(parse.GetValue(hooks)!))
+            PcaSweep.Run(new PcaSweepRequest
             {
-                var model = parse.GetValue(randomized) ? Pca.FitRandomized(table.ReadMatrix(hook), k) : Pca.Fit(table.ReadChunks(hook), k);
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{hook}: explained variance ratio {string.Join(" ", model.ExplainedVarianceRatio.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture)))} (sum {model.ExplainedVarianceRatio.Sum():0.0000})"));
-                PcaProjections.Write(table, hook, model, Path.Combine(outDir, $"pca-{hook}.parquet"));
-                if (labels is not null) scatters.Add(PcaScatter.Of(hook, parse.GetValue(label)!, table.ReadMatrix(hook), labels));
-            }
-            new AnalysisResults { Metadata = ProbeCommand.RunMetadata(parse, table.Path), Scatters = [.. scatters] }.Save(outDir);
+                Data = parse.GetValue(data)!, Hooks = parse.GetValue(hooks)!, Components = parse.GetValue(components),
+                Randomized = parse.GetValue(randomized), Label = parse.GetValue(label), Output = parse.GetValue(output)!,
+                Metadata = ProbeCommand.RunMetadata(parse, parse.GetValue(data)!),
+            }, (hook, model) => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{hook}: explained variance ratio {string.Join(" ", model.ExplainedVarianceRatio.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture)))} (sum {model.ExplainedVarianceRatio.Sum():0.0000})")));
             return ExitCodes.Ok;
         }));
         return command;

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Analysis.Decomposition;
-using Analysis.Probing;
-using Analysis.Reports;
 
 namespace Analysis.Cli.Commands;
 
@@ -21,18 +19,14 @@ public static class PlsCommand
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var log = parse.InvocationConfiguration.Output;
-            using var table = ActivationTable.Open(parse.GetValue(data)!);
-            var values = table.ReadNumbers(parse.GetValue(label)!);
-            var results = new List<NumberLineResult>();
             log.WriteLine($"{"hook",-36} {"PCA R² n",9} {"PCA R² log",11} {"PLS R² n",9} {"PLS R² log",11} {"better",7} {"PLS k (CV)",10}");
-            foreach (var hook in table.MatchHooks(parse.GetValue(hooks)!))
+            NumberLineSweep.Run(new NumberLineSweepRequest
             {
-                var r = NumberLine.Analyze(hook, table.ReadMatrix(hook), values, parse.GetValue(maxComponents));
-                results.Add(r);
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{hook,-36} {r.Pca.Linear.R2,9:0.000} {r.Pca.Logarithmic.R2,11:0.000} {r.Pls.Linear.R2,9:0.000} {r.Pls.Logarithmic.R2,11:0.000} {r.Pls.Better,7} {r.PlsComponents,10}"));
-            }
-            new AnalysisResults { Metadata = ProbeCommand.RunMetadata(parse, table.Path), NumberLines = [.. results] }.Save(parse.GetValue(output)!);
+                Data = parse.GetValue(data)!, Hooks = parse.GetValue(hooks)!, Label = parse.GetValue(label)!,
+                MaxComponents = parse.GetValue(maxComponents), Output = parse.GetValue(output)!,
+                Metadata = ProbeCommand.RunMetadata(parse, parse.GetValue(data)!),
+            }, r => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Hook,-36} {r.Pca.Linear.R2,9:0.000} {r.Pca.Logarithmic.R2,11:0.000} {r.Pls.Linear.R2,9:0.000} {r.Pls.Logarithmic.R2,11:0.000} {r.Pls.Better,7} {r.PlsComponents,10}")));
             return ExitCodes.Ok;
         }));
         return command;

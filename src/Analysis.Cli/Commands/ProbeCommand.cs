@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Analysis.Probing;
-using Analysis.Reports;
+using Analysis.Results;
 
 namespace Analysis.Cli.Commands;
 
@@ -51,7 +51,7 @@ public static class ProbeCommand
                 Metadata = RunMetadata(parse, parse.GetValue(data)!),
             };
             Sweep(request, log);
-            log.WriteLine($"Wrote {Path.Combine(request.Output, AnalysisResults.FileName)} and probe.parquet.");
+            log.WriteLine($"Wrote {Path.Combine(request.Output, ResultsFile.FileName)} and probe.parquet.");
             return ExitCodes.Ok;
         }));
         return command;

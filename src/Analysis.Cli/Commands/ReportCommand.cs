@@ -15,9 +15,8 @@ public static class ReportCommand
         var command = new Command("report", "Write a self-contained HTML report (inline SVG) of probe, PCA and PLS results.") { dirs, output, title };
         command.SetAction(CommandErrors.Guard(parse =>
         {
-            var results = AnalysisResults.Merge(parse.GetValue(dirs)!.Select(AnalysisResults.Load).ToArray());
             var path = parse.GetValue(output)!;
-            HtmlReport.Write(results, path, parse.GetValue(title)!);
+            HtmlReport.Write(parse.GetValue(dirs)!, path, parse.GetValue(title)!);
             parse.InvocationConfiguration.Output.WriteLine($"Wrote {path}.");
             return ExitCodes.Ok;
         }));

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Analysis.Parquet;
-using Analysis.Probing;
+using Analysis.Datasets;
 
 namespace Analysis.Decomposition;
 

@@ -1,6 +1,7 @@
+using Analysis.Datasets;
 using Analysis.Decomposition;
 using Analysis.Parquet;
-using Analysis.Reports;
+using Analysis.Results;
 
 namespace Analysis.Probing;
 
@@ -75,12 +76,8 @@ public static class LayerSweep
             if (hook == hookNames[^1]) scatter = PcaScatter.Of(hook, labelName, x, labels);
         }
         WriteParquet(Path.Combine(request.Output, "probe.parquet"), results);
-        new AnalysisResults
-        {
-            Metadata = new Dictionary<string, string>(request.Metadata) { ["data"] = Path.GetFullPath(request.Data) },
-            Probes = [new ProbeSweep(labelName, [.. results])],
-            Scatters = scatter is null ? [] : [scatter],
-        }.Save(request.Output);
+        ResultsFile.Save(request.Output, new Dictionary<string, string>(request.Metadata) { ["data"] = Path.GetFullPath(request.Data) },
+            (ProbeSection.Entry, new[] { new ProbeSweep(labelName, [.. results]) }), (PcaSection.Entry, scatter is null ? [] : new[] { scatter }));
         return results;
     }
 

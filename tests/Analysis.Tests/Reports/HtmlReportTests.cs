@@ -4,6 +4,7 @@ using Analysis.Decomposition;
 using Analysis.Numerics;
 using Analysis.Probing;
 using Analysis.Reports;
+using Analysis.Results;
 using Analysis.Tests.Numerics;
 
 namespace Analysis.Tests.Reports;
@@ -12,8 +13,8 @@ public class HtmlReportTests
 {
     private const string Chromium = "/usr/bin/chromium";
 
-    /// <summary>Real results: four "layers" whose signal grows with depth, a PCA scatter, and a log-spaced number line.</summary>
-    internal static AnalysisResults SampleResults()
+    /// <summary>Real results in a new folder: four "layers" whose signal grows with depth, a PCA scatter, and a log-spaced number line.</summary>
+    internal static string SampleResults()
     {
         var rng = new Random(1);
         var dirs = Synthetic.OrthonormalDirections(3, 16, 2);
@@ -37,26 +38,21 @@ public class HtmlReportTests
                 for (var j = 0; j < 16; j++) nx[i, j] = (float)((layer + 1) * Math.Log(values[i]) * dirs[0][j] + 0.3 * Synthetic.Normal(rng));
             numberLines.Add(NumberLine.Analyze(hook, nx, values, maxPlsComponents: 3));
         }
-        return new AnalysisResults
-        {
-            Metadata = new() { ["dataset"] = "synthetic <test> & co", ["command"] = "analysis probe --label token:first-char" },
-            Probes = [new ProbeSweep("token:first-char", [.. layers])],
-            Scatters = [.. scatters],
-            NumberLines = [.. numberLines],
-        };
+        var dir = Directory.CreateTempSubdirectory("report-").FullName;
+        ResultsFile.Save(dir, new Dictionary<string, string> { ["dataset"] = "synthetic <test> & co", ["command"] = "analysis probe --label token:first-char" },
+            (ProbeSection.Entry, new[] { new ProbeSweep("token:first-char", [.. layers]) }), (PcaSection.Entry, scatters.ToArray()),
+            (NumberLineSection.Entry, numberLines.ToArray()));
+        return dir;
     }
 
     [Fact]
-    public void Report_is_self_contained_and_survives_a_json_round_trip()
+    public void Report_is_self_contained_and_shows_every_section()
     {
-        var results = SampleResults();
-        var dir = Directory.CreateTempSubdirectory("report-").FullName;
+        var dir = SampleResults();
         try
         {
-            results.Save(dir);
-            var loaded = AnalysisResults.Load(dir);
-            var html = HtmlReport.Render(loaded);
-            Assert.Equal(HtmlReport.Render(results), html);
+            var html = HtmlReport.Render([dir]);
+            foreach (var heading in new[] { "Probe: token:first-char", "PCA of activations", "Number line" }) Assert.Contains(heading, html);
             Assert.DoesNotMatch(new Regex("(src|href)=\"(https?:)?//"), html);   // no external assets
             Assert.Contains("synthetic &lt;test&gt; &amp; co", html);              // metadata escaped
             Assert.Contains("data-plots-expected=\"8\"", html);                    // 2 probe + 1 PCA + 1 R² + 4 number-line plots
@@ -68,7 +64,7 @@ public class HtmlReportTests
     public void Missing_results_file_is_bad_input()
     {
         var dir = Directory.CreateTempSubdirectory("report-empty-").FullName;
-        try { Assert.Contains("results.json", Assert.Throws<FileNotFoundException>(() => AnalysisResults.Load(dir)).Message); }
+        try { Assert.Contains("results.json", Assert.Throws<FileNotFoundException>(() => HtmlReport.Render([dir])).Message); }
         finally { Directory.Delete(dir, true); }
     }
 
@@ -76,11 +72,11 @@ public class HtmlReportTests
     public void Report_renders_in_headless_chromium_without_console_errors_and_with_non_empty_plots()
     {
         if (!File.Exists(Chromium)) Assert.Fail($"{Chromium} is missing: run tools/setup/report.sh (apt package chromium) to test the HTML report in a real browser.");
-        var dir = Directory.CreateTempSubdirectory("report-browser-").FullName;
+        var dir = SampleResults();
         try
         {
             var page = Path.Combine(dir, "report.html");
-            HtmlReport.Write(SampleResults(), page);
+            HtmlReport.Write([dir], page);
             var (dom, log) = RunChromium(dir, "--dump-dom", page);
             var expected = Regex.Match(dom, "data-plots-expected=\"(\\d+)\"").Groups[1].Value;
             var rendered = Regex.Match(dom, "data-plots-rendered=\"(\\d+)\"");

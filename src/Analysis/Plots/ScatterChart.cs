@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Analysis.Reports;
+namespace Analysis.Plots;
 
 /// <summary>Points coloured by category, optionally with fitted lines.</summary>
 public sealed class ScatterChart(string title, string xTitle, string yTitle)

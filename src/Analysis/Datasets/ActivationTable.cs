@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Analysis.Numerics;
 using Analysis.Parquet;
 
-namespace Analysis.Probing;
+namespace Analysis.Datasets;
 
 /// <summary>
 /// Reads an activation dataset (a directory of part-*.parquet or *.parquet files, or one file): hook columns

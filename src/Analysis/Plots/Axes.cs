@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace Analysis.Reports;
+namespace Analysis.Plots;
 
 /// <summary>Maps data coordinates to an SVG viewport and draws the frame, ticks and axis titles.</summary>
 internal sealed class Axes

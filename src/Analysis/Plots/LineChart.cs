@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Analysis.Reports;
+namespace Analysis.Plots;
 
 /// <summary>Lines over categorical positions (layers), each optionally with a shaded interval band.</summary>
 public sealed class LineChart(string title, IReadOnlyList<string> positions, string xTitle, string yTitle)
