@@ -28,7 +28,7 @@ public static class CommandErrors
         };
 
     /// <summary>Whether an exception means the user's input is wrong (exit 2) rather than a run-time failure (exit 1).</summary>
-    public static bool IsBadInput(Exception e) => e is UserInputException or InvalidDataException or ArgumentException
+    public static bool IsBadInput(Exception e) => e is UserInputException or BadInputException or InvalidDataException or ArgumentException
         or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
         or Analysis.Parquet.ParquetFormatException; // an IOException: InvalidDataException is sealed
 
