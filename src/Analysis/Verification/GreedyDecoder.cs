@@ -1,3 +1,4 @@
+using Analysis.Extraction;
 using Analysis.Runtime;
 
 namespace Analysis.Verification;
@@ -16,10 +17,11 @@ public static class GreedyDecoder
         var ids = new List<long>(promptIds.Length + maxNewTokens);
         foreach (var id in promptIds) ids.Add(id);
         var output = LogitsOutput(session);
+        var feeds = new ModelInputs(session.Inputs);
         var generated = new List<long>(maxNewTokens);
         for (var step = 0; step < maxNewTokens; step++)
         {
-            var inputs = ModelInputs.ForSequence(session, ids);
+            var inputs = feeds.Build(ids);
             using var results = session.Run(inputs, [output]);
             var logits = results[0];
             var vocab = (int)logits.Shape[^1];

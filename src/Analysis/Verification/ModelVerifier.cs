@@ -1,3 +1,4 @@
+using Analysis.Extraction;
 using Analysis.Runtime;
 
 namespace Analysis.Verification;
@@ -25,7 +26,7 @@ public static class ModelVerifier
         var cases = new List<CaseResult>();
         foreach (var c in reference.Cases)
         {
-            var inputs = ModelInputs.From(session, c.Inputs, $"Case '{c.Name}' of '{referencePath}'");
+            var inputs = Feeds(session, c.Inputs, $"Case '{c.Name}' of '{referencePath}'");
             using var results = session.Run(inputs, [output]);
             var logits = results[0];
             if (!logits.Shape.SequenceEqual(c.LogitsShape))
@@ -43,6 +44,28 @@ public static class ModelVerifier
             generation = new GenerationResult(g.NewIds, actual, prefix);
         }
         return new VerificationReport(modelPath, referencePath, session.Device.ToString(), session.DeviceNote, tolerance, cases, generation);
+    }
+
+    /// <summary>
+    /// Tensors for every session input from a reference case's values, by name, each in the input's declared element type.
+    /// A KV cache (Optimum exports) that the case does not give is filled empty: the logits are those of a whole-sequence run.
+    /// </summary>
+    private static Dictionary<string, Tensor> Feeds(InferenceSession session, IReadOnlyDictionary<string, ReferenceInput> values, string where)
+    {
+        foreach (var name in values.Keys)
+            if (!session.Inputs.Any(i => i.Name == name))
+                throw new BadInputException($"{where} gives values for '{name}', which is not an input of the model (its inputs: {string.Join(", ", session.Inputs.Select(i => i.Name))}); the reference belongs to a different model.");
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var input in session.Inputs)
+        {
+            if (!values.ContainsKey(input.Name) && ModelInputs.IsCache(input.Name) && values.TryGetValue("input_ids", out var ids))
+                tensors[input.Name] = ModelInputs.EmptyCacheFor(input, checked((int)ids.Shape[0]));
+            else if (values.TryGetValue(input.Name, out var v))
+                tensors[input.Name] = ModelInputs.Typed(input, v.Data, v.Shape);
+            else
+                throw new BadInputException($"{where} has no values for the model input '{input.Name}'; the reference belongs to a different model or needs re-exporting.");
+        }
+        return tensors;
     }
 
     /// <summary>A model.onnx path, or the model.onnx inside a folder.</summary>

@@ -49,13 +49,13 @@ public class ModelInputsTests
     [Fact]
     public void UnknownInputsAreRefusedByName()
     {
-        var e = Assert.Throws<ArgumentException>(() => new ModelInputs(
+        var e = Assert.Throws<BadInputException>(() => new ModelInputs(
         [
             Input("input_ids", TensorElementType.Int64, new(-1, "batch"), new(-1, "sequence")),
             Input("pixel_values", TensorElementType.Float, new(-1, "batch"), new(3), new(224), new(224)),
         ]));
         Assert.Contains("pixel_values", e.Message);
-        Assert.Contains("input_ids", Assert.Throws<ArgumentException>(() => new ModelInputs([Input("ids", TensorElementType.Int64, new Dimension(-1))])).Message);
+        Assert.Contains("input_ids", Assert.Throws<BadInputException>(() => new ModelInputs([Input("ids", TensorElementType.Int64, new Dimension(-1))])).Message);
     }
 
     private static byte[] IdentityModel(string[] names)

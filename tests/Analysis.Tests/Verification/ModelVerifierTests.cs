@@ -107,10 +107,10 @@ public class ModelVerifierTests
     [Fact]
     public void AReferenceOfAnotherModelIsRejected()
     {
-        var e = Assert.Throws<InvalidDataException>(() =>
+        var e = Assert.Throws<BadInputException>(() =>
             ModelVerifier.Verify(Models.Folder("gpt2-tiny"), Path.Combine(Models.Folder("bert-tiny"), "reference.json")));
         Assert.Contains("'token_type_ids', which is not an input of the model", e.Message);
-        var e2 = Assert.Throws<InvalidDataException>(() =>
+        var e2 = Assert.Throws<BadInputException>(() =>
             ModelVerifier.Verify(Models.Folder("bert-tiny"), Path.Combine(Models.Folder("stories260k"), "reference.json")));
         Assert.Contains("no values for the model input 'token_type_ids'", e2.Message);
     }
