@@ -46,9 +46,9 @@ public sealed partial class OnnxModel
         if (!File.Exists(full))
             throw new FileNotFoundException($"Model file '{path}' does not exist; check the path.", full);
         var length = new FileInfo(full).Length;
-        if (length == 0) throw new InvalidDataException($"'{path}' is empty, not an ONNX model; check the path or re-export the model.");
+        if (length == 0) throw new OnnxFormatException($"'{path}' is empty, not an ONNX model; check the path or re-export the model.");
         if (length > MaxProtobufBytes)
-            throw new InvalidDataException($"'{path}' is {length:N0} bytes, over protobuf's 2 GiB limit; save its weights as external data (onnx.save(..., save_as_external_data=True)).");
+            throw new OnnxFormatException($"'{path}' is {length:N0} bytes, over protobuf's 2 GiB limit; save its weights as external data (onnx.save(..., save_as_external_data=True)).");
         // Parse from the stream: holding the file's bytes and the parsed message at once would double peak memory.
         using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         return Parse(() => ModelProto.Parser.ParseFrom(stream), Path.GetDirectoryName(full), path);
@@ -69,7 +69,7 @@ public sealed partial class OnnxModel
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new InvalidDataException($"'{name}' is not an ONNX model or is truncated ({e.Message.TrimEnd('.')}); check the path or re-export the model.", e);
+            throw new OnnxFormatException($"'{name}' is not an ONNX model or is truncated ({e.Message.TrimEnd('.')}); check the path or re-export the model.", e);
         }
         var model = new OnnxModel(proto, directory is null ? null : Path.GetFullPath(directory), name);
         model.Validate();
@@ -80,9 +80,9 @@ public sealed partial class OnnxModel
     {
         // Protobuf parses most garbage as unknown fields, so check what every ONNX model must have.
         if (Proto.Graph is null || Proto.IrVersion <= 0)
-            throw new InvalidDataException($"'{Name}' is not an ONNX model (no graph or IR version); check the path or re-export the model.");
+            throw new OnnxFormatException($"'{Name}' is not an ONNX model (no graph or IR version); check the path or re-export the model.");
         if (Proto.OpsetImport.Count == 0 && Proto.IrVersion >= 3)
-            throw new InvalidDataException($"'{Name}' declares no operator set (opset_import is empty); re-export the model.");
+            throw new OnnxFormatException($"'{Name}' declares no operator set (opset_import is empty); re-export the model.");
         foreach (var reference in ExternalData)
             CheckExternalFile(reference);
     }
@@ -95,7 +95,7 @@ public sealed partial class OnnxModel
     public string ResolveExternalPath(string location)
     {
         if (Directory is null)
-            throw new InvalidDataException($"'{Name}' refers to external data '{location}' but was loaded from bytes without a folder; load it from its file instead.");
+            throw new OnnxFormatException($"'{Name}' refers to external data '{location}' but was loaded from bytes without a folder; load it from its file instead.");
         return Path.GetFullPath(Path.Combine(Directory, location));
     }
 
@@ -104,10 +104,10 @@ public sealed partial class OnnxModel
         if (Directory is null) return; // Checked when the data is read or the model is saved next to its weights.
         var path = ResolveExternalPath(r.Location);
         if (!File.Exists(path))
-            throw new InvalidDataException($"External data file '{path}' for tensor '{r.Tensor}' of '{Name}' is missing; keep weight files next to the model.");
+            throw new OnnxFormatException($"External data file '{path}' for tensor '{r.Tensor}' of '{Name}' is missing; keep weight files next to the model.");
         var size = new FileInfo(path).Length;
         if (r.Offset > size || (r.Length is { } n && r.Offset + n > size))
-            throw new InvalidDataException($"External data file '{path}' is {size:N0} bytes, too short for tensor '{r.Tensor}' (offset {r.Offset:N0}, length {r.Length:N0}); the file is truncated.");
+            throw new OnnxFormatException($"External data file '{path}' is {size:N0} bytes, too short for tensor '{r.Tensor}' (offset {r.Offset:N0}, length {r.Length:N0}); the file is truncated.");
     }
 
     /// <summary>Finds an initializer of the main graph by name.</summary>
@@ -127,7 +127,7 @@ public sealed partial class OnnxModel
         using var file = File.OpenRead(path);
         var length = r.Length ?? file.Length - r.Offset;
         if (length > Array.MaxLength)
-            throw new InvalidDataException($"Tensor '{tensor.Name}' is {length:N0} bytes, too large to read into one array.");
+            throw new OnnxFormatException($"Tensor '{tensor.Name}' is {length:N0} bytes, too large to read into one array.");
         var bytes = new byte[length];
         file.Position = r.Offset;
         file.ReadExactly(bytes);

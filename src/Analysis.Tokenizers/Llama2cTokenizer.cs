@@ -54,7 +54,7 @@ public sealed class Llama2cTokenizer : Tokenizer
         return new Llama2cTokenizer([.. pieces], [.. scores]);
     }
 
-    private static InvalidDataException Corrupt(string path, int at, string problem) =>
+    private static TokenizerFormatException Corrupt(string path, int at, string problem) =>
         new($"{path}: not a llama2.c tokenizer.bin at byte {at}: {problem}; export it with llama2.c's tokenizer.py.");
 
     /// <inheritdoc/>

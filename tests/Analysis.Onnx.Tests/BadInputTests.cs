@@ -13,7 +13,7 @@ public sealed class BadInputTests
     {
         using var tmp = new TempFolder();
         File.WriteAllText(tmp[name], content);
-        var e = Assert.Throws<InvalidDataException>(() => OnnxModel.Load(tmp[name]));
+        var e = Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(tmp[name]));
         Assert.Contains(tmp[name], e.Message);
         Assert.Contains("not an ONNX model", e.Message);
     }
@@ -28,7 +28,7 @@ public sealed class BadInputTests
             var bytes = new byte[random.Next(1, 4000)];
             random.NextBytes(bytes);
             File.WriteAllBytes(tmp["r"], bytes);
-            Assert.Throws<InvalidDataException>(() => OnnxModel.Load(tmp["r"]));
+            Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(tmp["r"]));
         }
     }
 
@@ -41,7 +41,7 @@ public sealed class BadInputTests
         for (var cut = 0; cut < bytes.Length; cut += Math.Max(1, bytes.Length / 200))
         {
             File.WriteAllBytes(tmp["cut.onnx"], bytes[..cut]);
-            Assert.Throws<InvalidDataException>(() => OnnxModel.Load(tmp["cut.onnx"]));
+            Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(tmp["cut.onnx"]));
         }
     }
 

@@ -69,7 +69,7 @@ public sealed class BranchSelectionTests
         var model = IfModel();
         var before = model.Proto.Clone();
         Assert.Contains("no graph input 'nope'", Assert.Throws<ArgumentException>(() => model.SelectBranch("nope", true)).Message);
-        Assert.Contains("read by nodes other than as an If condition (If 'if')", Assert.Throws<InvalidDataException>(() => model.SelectBranch("x", true)).Message);
+        Assert.Contains("read by nodes other than as an If condition (If 'if')", Assert.Throws<OnnxFormatException>(() => model.SelectBranch("x", true)).Message);
         Assert.Equal(before, model.Proto);
 
         // A second If on the same condition whose branch reuses a main-graph name: the first, already inlined, is undone.
@@ -93,7 +93,7 @@ public sealed class BranchSelectionTests
             },
         });
         before = model.Proto.Clone();
-        Assert.Contains("defines 'n', a name the main graph already uses", Assert.Throws<InvalidDataException>(() => model.SelectBranch("c", false)).Message);
+        Assert.Contains("defines 'n', a name the main graph already uses", Assert.Throws<OnnxFormatException>(() => model.SelectBranch("c", false)).Message);
         Assert.Equal(before, model.Proto);
     }
 

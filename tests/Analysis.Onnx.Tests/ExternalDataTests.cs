@@ -109,12 +109,12 @@ print([o.name for o in m.graph.output])
         DebianPython.Run(WriteModel, tmp.Path);
         var bytes = File.ReadAllBytes(tmp["weights.bin"]);
         File.WriteAllBytes(tmp["weights.bin"], bytes[..100]);
-        var truncated = Assert.Throws<InvalidDataException>(() => OnnxModel.Load(tmp["model.onnx"]));
+        var truncated = Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(tmp["model.onnx"]));
         Assert.Contains("weights.bin", truncated.Message);
         Assert.Contains("truncated", truncated.Message);
 
         File.Delete(tmp["weights.bin"]);
-        var missing = Assert.Throws<InvalidDataException>(() => OnnxModel.Load(tmp["model.onnx"]));
+        var missing = Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(tmp["model.onnx"]));
         Assert.Contains("weights.bin", missing.Message);
         Assert.Contains("missing", missing.Message);
     }

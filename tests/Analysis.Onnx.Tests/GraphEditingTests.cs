@@ -47,7 +47,7 @@ public sealed class GraphEditingTests
             .Node("Relu", ["y"], ["z"])
             .Output("x")
             .Build();
-        var e = Assert.Throws<InvalidDataException>(() => model.AddOutputs(["y"]));
+        var e = Assert.Throws<OnnxFormatException>(() => model.AddOutputs(["y"]));
         Assert.Contains("'y'", e.Message);
         Assert.Contains("Mystery", e.Message);
 

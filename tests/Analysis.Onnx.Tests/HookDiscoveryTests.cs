@@ -139,7 +139,7 @@ public sealed class HookDiscoveryTests(ITestOutputHelper output)
         Assert.Contains("MultiHeadAttention", pattern.Reason);
         var post = Assert.Single(map.Unavailable, u => u.Name == HookNames.ResidPost(0));
         Assert.Contains("SkipLayerNormalization", post.Reason);
-        var e = Assert.Throws<ArgumentException>(() => map.Resolve(["blocks.0.attn.hook_pattern"]));
+        var e = Assert.Throws<HookPatternException>(() => map.Resolve(["blocks.0.attn.hook_pattern"]));
         Assert.Contains("fused into MultiHeadAttention", e.Message);
     }
 
@@ -151,7 +151,7 @@ public sealed class HookDiscoveryTests(ITestOutputHelper output)
         var reason = Assert.Single(map.Unavailable).Reason;
         Assert.Contains("If node 'optimum::if'", reason);
         Assert.Contains("SelectNoCacheBranch", reason);
-        var e = Assert.Throws<ArgumentException>(() => map.Resolve(["blocks.*.hook_resid_post"]));
+        var e = Assert.Throws<HookPatternException>(() => map.Resolve(["blocks.*.hook_resid_post"]));
         Assert.Contains("inside the subgraphs of If node 'optimum::if'", e.Message);
     }
 

@@ -41,7 +41,7 @@ public sealed class HookResolutionTests
     public void UnavailableHooksSayWhy()
     {
         var map = HookDiscovery.Discover(OnnxModel.Load(TestModels.Tiny("tiny_neox")));
-        var e = Assert.Throws<ArgumentException>(() => map.Resolve(["blocks.0.hook_resid_mid"]));
+        var e = Assert.Throws<HookPatternException>(() => map.Resolve(["blocks.0.hook_resid_mid"]));
         Assert.Contains("parallel residual", e.Message);
     }
 
@@ -85,7 +85,7 @@ public sealed class HookResolutionTests
     {
         using var tmp = new TempFolder();
         File.WriteAllText(tmp["map.json"], json);
-        var e = Assert.Throws<InvalidDataException>(() => HookMapFile.Load(tmp["map.json"]));
+        var e = Assert.Throws<OnnxFormatException>(() => HookMapFile.Load(tmp["map.json"]));
         Assert.Contains(tmp["map.json"], e.Message);
         Assert.Contains(expected, e.Message);
     }

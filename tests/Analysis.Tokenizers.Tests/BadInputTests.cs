@@ -7,11 +7,11 @@ public class BadInputTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private InvalidDataException LoadFails(string json)
+    private TokenizerFormatException LoadFails(string json)
     {
         var path = Path.Combine(_dir, "tokenizer.json");
         File.WriteAllText(path, json);
-        return Assert.Throws<InvalidDataException>(() => Tokenizer.Load(path));
+        return Assert.Throws<TokenizerFormatException>(() => Tokenizer.Load(path));
     }
 
     private const string Vocab = """{"a": 0, "b": 1, "ab": 2}""";
@@ -91,11 +91,11 @@ public class BadInputTests : IDisposable
         var original = File.ReadAllBytes(TestData.TokenizerPath("tok512"));
         var path = Path.Combine(_dir, "tokenizer.bin");
         File.WriteAllBytes(path, original[..1000]);
-        Assert.Contains("not a llama2.c tokenizer.bin", Assert.Throws<InvalidDataException>(() => Tokenizer.Load(path)).Message);
+        Assert.Contains("not a llama2.c tokenizer.bin", Assert.Throws<TokenizerFormatException>(() => Tokenizer.Load(path)).Message);
         var corrupt = (byte[])original.Clone();
         BitConverter.GetBytes(int.MaxValue).CopyTo(corrupt, 8); // first token's length
         File.WriteAllBytes(path, corrupt);
-        Assert.Contains("claims 2147483647 bytes", Assert.Throws<InvalidDataException>(() => Tokenizer.Load(path)).Message);
+        Assert.Contains("claims 2147483647 bytes", Assert.Throws<TokenizerFormatException>(() => Tokenizer.Load(path)).Message);
     }
 
     [Fact]

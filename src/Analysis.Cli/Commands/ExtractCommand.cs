@@ -64,7 +64,7 @@ public static class ExtractCommand
                     "float16" => true,
                     var d => throw new UserInputException($"--dtype '{d}' is not float32 or float16."),
                 },
-                Device = Device.Parse(parse.GetValue(device)!),
+                Device = CommandErrors.ParseUserValue(() => Device.Parse(parse.GetValue(device)!)),
                 Threads = parse.GetValue(threads),
                 Shard = ShardSpec.Resolve(parse.GetValue(shard), parse.GetValue(shardCount), Environment.GetEnvironmentVariable),
                 ExamplesPerPart = parse.GetValue(perPart),

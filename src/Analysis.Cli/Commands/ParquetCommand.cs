@@ -28,7 +28,7 @@ public static class ParquetCommand
             using var reader = ParquetReader.Open(file.FullName);
             return body(reader);
         }
-        catch (ParquetFormatException e) { throw new InvalidDataException(e.Message, e); }
+        catch (ParquetFormatException e) { throw new UserInputException(e.Message, e); }
     }
 
     private static Command Schema()
@@ -66,7 +66,7 @@ public static class ParquetCommand
         cmd.SetAction(CommandErrors.Guard(parse => WithReader(parse.GetValue(file)!, reader =>
         {
             int n = parse.GetValue(count);
-            if (n < 0) throw new ArgumentException($"-n must be zero or more, not {n}.");
+            if (n < 0) throw new UserInputException($"-n must be zero or more, not {n}.");
             var o = parse.InvocationConfiguration.Output;
             // One column per top-level field (its first leaf); rows come from as many row groups as needed.
             var columns = reader.Schema.Children.Select(f => reader.Columns.First(c => c.FieldName == f.Name)).ToList();

@@ -24,7 +24,7 @@ public static class VerifyCommand
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var options = new SessionOptions { Device = Device.Parse(parse.GetValue(device)!) };
+            var options = new SessionOptions { Device = CommandErrors.ParseUserValue(() => Device.Parse(parse.GetValue(device)!)) };
             Tolerance? tolerance = null;
             var a = parse.GetValue(abs);
             var r = parse.GetValue(rel);

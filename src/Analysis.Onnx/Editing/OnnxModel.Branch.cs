@@ -27,7 +27,7 @@ public sealed partial class OnnxModel
             throw new ArgumentException($"'{Name}' has no graph input '{condition}' (its inputs: {string.Join(", ", index.Inputs)}).");
         var ifs = index.ConsumersOf(condition).ToList();
         if (ifs.Count == 0 || ifs.Any(n => n.OpType != "If" || n.Input[0] != condition))
-            throw new InvalidDataException($"Graph input '{condition}' of '{Name}' is read by nodes other than as an If condition ({string.Join(", ", ifs.Select(n => $"{n.OpType} '{n.Name}'"))}); only a branch choice can be fixed.");
+            throw new OnnxFormatException($"Graph input '{condition}' of '{Name}' is read by nodes other than as an If condition ({string.Join(", ", ifs.Select(n => $"{n.OpType} '{n.Name}'"))}); only a branch choice can be fixed.");
 
         var readBefore = index.Inputs.Where(i => index.ConsumersOf(i).Count > 0).ToHashSet(StringComparer.Ordinal);
         var before = Graph.Clone(); // weights are immutable ByteStrings, shared by the copy
@@ -36,7 +36,7 @@ public sealed partial class OnnxModel
             foreach (var node in ifs)
             {
                 var branch = node.Attribute.FirstOrDefault(a => a.Name == (value ? "then_branch" : "else_branch"))?.G
-                    ?? throw new InvalidDataException($"If node '{node.Name}' of '{Name}' has no {(value ? "then" : "else")}_branch graph.");
+                    ?? throw new OnnxFormatException($"If node '{node.Name}' of '{Name}' has no {(value ? "then" : "else")}_branch graph.");
                 Inline(node, branch, index);
                 index = new GraphIndex(Graph);
             }
@@ -61,7 +61,7 @@ public sealed partial class OnnxModel
     private void Inline(NodeProto node, GraphProto branch, GraphIndex index)
     {
         if (branch.Output.Count != node.Output.Count)
-            throw new InvalidDataException($"If node '{node.Name}' of '{Name}' has {node.Output.Count} outputs but its branch '{branch.Name}' {branch.Output.Count}.");
+            throw new OnnxFormatException($"If node '{node.Name}' of '{Name}' has {node.Output.Count} outputs but its branch '{branch.Name}' {branch.Output.Count}.");
         var rename = new Dictionary<string, string>(StringComparer.Ordinal);
         var produced = branch.Node.SelectMany(n => n.Output).Where(o => o.Length > 0).ToHashSet(StringComparer.Ordinal);
         var pass = new List<NodeProto>();
@@ -79,11 +79,11 @@ public sealed partial class OnnxModel
         {
             var name = rename.GetValueOrDefault(defined, defined);
             if (index.Exists(name) && !ifOutputs.Contains(name))
-                throw new InvalidDataException($"Branch '{branch.Name}' of If node '{node.Name}' in '{Name}' defines '{defined}', a name the main graph already uses; the branch cannot be inlined.");
+                throw new OnnxFormatException($"Branch '{branch.Name}' of If node '{node.Name}' in '{Name}' defines '{defined}', a name the main graph already uses; the branch cannot be inlined.");
         }
 
         if (rename.Count > 0 && branch.Node.SelectMany(GraphIndex.OuterReferences).FirstOrDefault(rename.ContainsKey) is { } nested)
-            throw new InvalidDataException($"Branch '{branch.Name}' of If node '{node.Name}' in '{Name}' reads its output '{nested}' inside a nested subgraph; the branch cannot be inlined.");
+            throw new OnnxFormatException($"Branch '{branch.Name}' of If node '{node.Name}' in '{Name}' reads its output '{nested}' inside a nested subgraph; the branch cannot be inlined.");
 
         string Renamed(string t) => rename.GetValueOrDefault(t, t);
         var nodes = branch.Node.Select(n =>

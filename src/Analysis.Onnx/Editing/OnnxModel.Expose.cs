@@ -37,7 +37,7 @@ public sealed partial class OnnxModel
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"'{Name}' has malformed '{HooksMetadataKey}' metadata ({e.Message}); expose the hooks again.", e);
+            throw new OnnxFormatException($"'{Name}' has malformed '{HooksMetadataKey}' metadata ({e.Message}); expose the hooks again.", e);
         }
     }
 }

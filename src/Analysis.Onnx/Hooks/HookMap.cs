@@ -39,11 +39,11 @@ public sealed class HookMap
             var matches = Hooks.Where(h => regex.IsMatch(h.Name)).ToList();
             if (matches.Count > 0) { chosen.AddRange(matches); continue; }
             if (Unavailable.FirstOrDefault(u => regex.IsMatch(u.Name)) is { } missing)
-                throw new ArgumentException($"Hook '{missing.Name}' is unavailable in this model: {missing.Reason.TrimEnd('.')}; pick another hook or map it to a tensor with --hook-map.");
+                throw new HookPatternException($"Hook '{missing.Name}' is unavailable in this model: {missing.Reason.TrimEnd('.')}; pick another hook or map it to a tensor with --hook-map.");
             if (_tensors.Contains(pattern)) { chosen.Add(new HookPoint(pattern, pattern)); continue; }
             if (Unavailable.FirstOrDefault(u => u.Name == "*") is { } nothing)
-                throw new ArgumentException($"'{pattern}' matches no hook point: none were found in this model because {nothing.Reason.TrimEnd('.')}.");
-            throw new ArgumentException($"'{pattern}' matches no hook point and no tensor of this model; run 'analysis inspect MODEL' to list them.");
+                throw new HookPatternException($"'{pattern}' matches no hook point: none were found in this model because {nothing.Reason.TrimEnd('.')}.");
+            throw new HookPatternException($"'{pattern}' matches no hook point and no tensor of this model; run 'analysis inspect MODEL' to list them.");
         }
         var order = Hooks.Select((h, i) => (h.Name, i)).ToDictionary(p => p.Name, p => p.i);
         return chosen.DistinctBy(h => h.Name).OrderBy(h => order.GetValueOrDefault(h.Name, int.MaxValue)).ToList();

@@ -20,30 +20,30 @@ public sealed record HookMapFile(bool Discover, IReadOnlyDictionary<string, stri
             using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.GetString() != Format)
-                throw new InvalidDataException($"Hook map '{path}' must be a JSON object with \"format\": \"{Format}\"; see docs/onnx.md.");
+                throw new OnnxFormatException($"Hook map '{path}' must be a JSON object with \"format\": \"{Format}\"; see docs/onnx.md.");
             var discover = !root.TryGetProperty("discover", out var d) || d.GetBoolean();
             var hooks = new Dictionary<string, string?>(StringComparer.Ordinal);
             if (root.TryGetProperty("hooks", out var h))
             {
                 if (h.ValueKind != JsonValueKind.Object)
-                    throw new InvalidDataException($"Hook map '{path}': \"hooks\" must be an object of canonical name -> tensor name (or null); see docs/onnx.md.");
+                    throw new OnnxFormatException($"Hook map '{path}': \"hooks\" must be an object of canonical name -> tensor name (or null); see docs/onnx.md.");
                 foreach (var p in h.EnumerateObject())
                     hooks[p.Name] = p.Value.ValueKind switch
                     {
                         JsonValueKind.String => p.Value.GetString(),
                         JsonValueKind.Null => null,
-                        _ => throw new InvalidDataException($"Hook map '{path}': hook '{p.Name}' must map to a tensor name or null."),
+                        _ => throw new OnnxFormatException($"Hook map '{path}': hook '{p.Name}' must map to a tensor name or null."),
                     };
             }
             return new HookMapFile(discover, hooks);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"Hook map '{path}' is not valid JSON ({e.Message}); see docs/onnx.md for the format.", e);
+            throw new OnnxFormatException($"Hook map '{path}' is not valid JSON ({e.Message}); see docs/onnx.md for the format.", e);
         }
         catch (InvalidOperationException e)
         {
-            throw new InvalidDataException($"Hook map '{path}' has a value of the wrong type ({e.Message}); see docs/onnx.md for the format.", e);
+            throw new OnnxFormatException($"Hook map '{path}' has a value of the wrong type ({e.Message}); see docs/onnx.md for the format.", e);
         }
     }
 

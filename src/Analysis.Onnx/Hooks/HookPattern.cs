@@ -28,7 +28,7 @@ public static class HookPattern
                 default: regex.Append(Regex.Escape(c.ToString())); break;
             }
         }
-        if (depth != 0) throw new ArgumentException($"Hook pattern '{pattern}' has an unclosed '{{'; write alternatives as {{a,b}}.");
+        if (depth != 0) throw new HookPatternException($"Hook pattern '{pattern}' has an unclosed '{{'; write alternatives as {{a,b}}.");
         return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant);
     }
 }

@@ -26,12 +26,12 @@ public sealed record ExternalDataReference(string Tensor, string Location, long 
             }
         }
         if (string.IsNullOrEmpty(location))
-            throw new InvalidDataException($"Tensor '{t.Name}' in '{modelName}' is marked as external data but has no 'location'; re-export the model.");
+            throw new OnnxFormatException($"Tensor '{t.Name}' in '{modelName}' is marked as external data but has no 'location'; re-export the model.");
         return new ExternalDataReference(t.Name, location, offset, length);
     }
 
     private static long ParseNumber(string text, string key, string tensor, string modelName) =>
         long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
             ? v
-            : throw new InvalidDataException($"Tensor '{tensor}' in '{modelName}' has external data {key} '{text}', which is not a non-negative integer; re-export the model.");
+            : throw new OnnxFormatException($"Tensor '{tensor}' in '{modelName}' has external data {key} '{text}', which is not a non-negative integer; re-export the model.");
 }

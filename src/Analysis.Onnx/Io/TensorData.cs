@@ -32,7 +32,7 @@ internal static class TensorData
                 or DataType.Float8E4M3Fn or DataType.Float8E4M3Fnuz or DataType.Float8E5M2 or DataType.Float8E5M2Fnuz:
                 return t.Int32Data.Select(v => (byte)v).ToArray();
             default:
-                throw new InvalidDataException($"Tensor '{t.Name}' has element type {type}, whose data cannot be read as bytes.");
+                throw new OnnxFormatException($"Tensor '{t.Name}' has element type {type}, whose data cannot be read as bytes.");
         }
     }
 

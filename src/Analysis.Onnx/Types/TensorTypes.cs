@@ -26,5 +26,5 @@ public sealed class TensorTypes
 
     /// <summary>The type of a tensor; throws with the reason when it could not be inferred.</summary>
     public TensorType this[string tensor] => _types.TryGetValue(tensor, out var t) ? t
-        : throw new InvalidDataException(_whyUnknown(tensor));
+        : throw new OnnxFormatException(_whyUnknown(tensor));
 }

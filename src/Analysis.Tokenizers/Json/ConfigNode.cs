@@ -12,7 +12,7 @@ internal readonly struct ConfigNode(JsonElement element, string path, string fil
 
     public ConfigNode As(string component) => new(Element, Path, File, component);
 
-    public InvalidDataException Error(string problem, Exception? inner = null) => TokenizerFormatError.Create(File, Component, Path, problem, inner);
+    public TokenizerFormatException Error(string problem, Exception? inner = null) => TokenizerFormatError.Create(File, Component, Path, problem, inner);
 
     public bool IsNull => Element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
 

@@ -26,6 +26,6 @@ internal sealed class WordLevel : TokenModel
     {
         if (_lookup.TryGetValue(word, out var id)) output.Add(new ModelToken(id, 0, word.Length));
         else if (_unk is { } unk) output.Add(new ModelToken(unk, 0, word.Length));
-        else throw new ArgumentException($"WordLevel model has no unk_token and '{word}' is not in its vocabulary; add an unk_token to tokenizer.json.");
+        else throw new TokenizerFormatException($"WordLevel model has no unk_token and '{word}' is not in its vocabulary; add an unk_token to tokenizer.json.");
     }
 }

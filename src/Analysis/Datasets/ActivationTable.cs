@@ -58,7 +58,7 @@ public sealed class ActivationTable : IDisposable
             .Select(p => new Regex("^" + Regex.Escape(p).Replace("\\*", ".*", StringComparison.Ordinal) + "$")).ToArray();
         var hooks = Hooks.Where(h => regexes.Any(r => r.IsMatch(h))).ToArray();
         return hooks.Length > 0 ? hooks
-            : throw new ArgumentException($"No hook in {Path} matches '{patterns}'; its hooks are: {string.Join(", ", Hooks)}.");
+            : throw new BadInputException($"No hook in {Path} matches '{patterns}'; its hooks are: {string.Join(", ", Hooks)}.");
     }
 
     /// <summary>A hook's rows, one matrix per row group, in file order; every chunk must have the same width.</summary>
@@ -73,9 +73,9 @@ public sealed class ActivationTable : IDisposable
                 var data = r.ReadFloatMatrix(g, hook, out var dim);
                 var rows = (int)r.RowGroups[g].RowCount;
                 if (rows > 0 && dim * rows != data.Length)
-                    throw new InvalidDataException($"Hook {hook} in {r.FilePath} row group {g} has vectors of different lengths; every row of a hook must have the same width.");
+                    throw new BadInputException($"Hook {hook} in {r.FilePath} row group {g} has vectors of different lengths; every row of a hook must have the same width.");
                 if (width is { } w && rows > 0 && dim != w)
-                    throw new InvalidDataException($"Hook {hook} has {w} values per row in {firstFile} but {dim} in {r.FilePath}; every file of a dataset must store the hook with the same width.");
+                    throw new BadInputException($"Hook {hook} has {w} values per row in {firstFile} but {dim} in {r.FilePath}; every file of a dataset must store the hook with the same width.");
                 if (rows == 0) continue;
                 width ??= dim;
                 firstFile ??= r.FilePath;
@@ -89,7 +89,7 @@ public sealed class ActivationTable : IDisposable
     public Matrix ReadMatrix(string hook)
     {
         var chunks = ReadChunks(hook).ToList();
-        if (chunks.Count == 0) throw new InvalidDataException($"Hook {hook} in {Path} has no rows.");
+        if (chunks.Count == 0) throw new BadInputException($"Hook {hook} in {Path} has no rows.");
         var d = chunks[0].Columns;
         var data = new float[checked(chunks.Sum(c => c.Data.Length))];
         var offset = 0;
@@ -112,13 +112,13 @@ public sealed class ActivationTable : IDisposable
     /// <summary>A scalar column as numbers; text must parse as a number.</summary>
     public double[] ReadNumbers(string column) => ReadStrings(column).Select((s, i) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
-            : throw new InvalidDataException($"Column {column} row {i} holds '{s}', not a number; choose a numeric label column.")).ToArray();
+            : throw new BadInputException($"Column {column} row {i} holds '{s}', not a number; choose a numeric label column.")).ToArray();
 
     private void RequireColumn(string column)
     {
         foreach (var r in _readers)
             if (!r.Columns.Any(c => c.FieldName == column))
-                throw new ArgumentException($"{r.FilePath} has no column '{column}'; its columns are: {string.Join(", ", r.Columns.Select(c => c.FieldName).Distinct())}.");
+                throw new BadInputException($"{r.FilePath} has no column '{column}'; its columns are: {string.Join(", ", r.Columns.Select(c => c.FieldName).Distinct())}.");
     }
 
     /// <inheritdoc/>

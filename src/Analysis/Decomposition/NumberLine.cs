@@ -45,7 +45,7 @@ public static class NumberLine
     {
         if (labels.Count != x.Rows) throw new ArgumentException($"Hook {hook} has {x.Rows} rows but {labels.Count} labels.");
         foreach (var bad in labels.Where(l => !(l > 0) || !double.IsFinite(l)).Take(1))
-            throw new ArgumentException($"The number-line label must be a positive finite number for log(label); found {bad}.");
+            throw new BadInputException($"The number-line label must be a positive finite number for log(label); found {bad}.");
         var v = labels.ToArray();
         var logV = v.Select(l => Math.Log(l)).ToArray();
         var pca = Pca.Fit(x, 1);

@@ -26,7 +26,7 @@ public static class NumberLineSweep
     /// <summary>Runs the sweep; <paramref name="onLayer"/> sees each hook's result as soon as it is done.</summary>
     public static IReadOnlyList<NumberLineResult> Run(NumberLineSweepRequest request, Action<NumberLineResult>? onLayer = null)
     {
-        if (request.MaxComponents < 1) throw new ArgumentException($"The largest PLS component count must be at least 1, not {request.MaxComponents}.");
+        if (request.MaxComponents < 1) throw new BadInputException($"The largest PLS component count must be at least 1, not {request.MaxComponents}.");
         using var table = ActivationTable.Open(request.Data);
         var values = table.ReadNumbers(request.Label);
         var results = new List<NumberLineResult>();

@@ -21,7 +21,7 @@ public static class Pca
             acc ??= new ScatterAccumulator(chunk.Columns);
             acc.Add(chunk);
         }
-        if (acc is null || acc.Count < 2) throw new ArgumentException("PCA needs at least two rows.");
+        if (acc is null || acc.Count < 2) throw new BadInputException("PCA needs at least two rows.");
         var d = acc.Dimension;
         CheckComponents(components, d, acc.Count);
         var (values, vectors) = SymmetricEigen.Decompose(acc.Scatter(), d);
@@ -88,7 +88,7 @@ public static class Pca
     private static void CheckComponents(int components, int d, long n)
     {
         if (components < 1 || components > Math.Min(d, n))
-            throw new ArgumentException($"Asked for {components} components but at most min(rows, columns) = {Math.Min(d, n)} exist.");
+            throw new BadInputException($"Asked for {components} components but at most min(rows, columns) = {Math.Min(d, n)} exist.");
     }
 
     private static float[] CenteredProject(Matrix x, float[] w, int l, float[] mean)

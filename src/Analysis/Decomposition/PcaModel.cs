@@ -30,7 +30,7 @@ public sealed record PcaModel
     public Matrix Transform(Matrix x)
     {
         if (x.Columns != Dimension)
-            throw new ArgumentException($"PCA was fitted on {Dimension} columns but the data has {x.Columns}.");
+            throw new BadInputException($"PCA was fitted on {Dimension} columns but the data has {x.Columns}.");
         var k = Count;
         var w = Components.Select(v => (float)v).ToArray();
         var result = new Matrix(x.Rows, k);

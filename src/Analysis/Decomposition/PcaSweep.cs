@@ -28,7 +28,7 @@ public static class PcaSweep
     /// <summary>Runs the sweep; <paramref name="onLayer"/> sees each hook's model as soon as it is fitted.</summary>
     public static IReadOnlyList<PcaModel> Run(PcaSweepRequest request, Action<string, PcaModel>? onLayer = null)
     {
-        if (request.Components < 1) throw new ArgumentException($"The number of components must be at least 1, not {request.Components}.");
+        if (request.Components < 1) throw new BadInputException($"The number of components must be at least 1, not {request.Components}.");
         using var table = ActivationTable.Open(request.Data);
         var outDir = Directory.CreateDirectory(request.Output).FullName;
         var labels = request.Label is { } l ? table.ReadStrings(l) : null;

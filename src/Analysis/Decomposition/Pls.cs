@@ -16,7 +16,7 @@ public static class Pls
     {
         var (n, d, m) = (x.Rows, x.Columns, targetCount);
         if (targets.Length != n * m) throw new ArgumentException($"There are {targets.Length} target values for {n} rows × {m} targets.");
-        if (components < 1 || components > Math.Min(n - 1, d)) throw new ArgumentException($"Asked for {components} PLS components but at most {Math.Min(n - 1, d)} are possible.");
+        if (components < 1 || components > Math.Min(n - 1, d)) throw new BadInputException($"Asked for {components} PLS components but at most {Math.Min(n - 1, d)} are possible.");
         x.EnsureFinite("The PLS input");
         var (xMean, xStd) = ColumnStats(x);
         var y = targets.ToArray();
@@ -83,7 +83,7 @@ public static class Pls
     /// <summary>K-fold cross-validation of the component count (1..maxComponents) by mean held-out R² over targets.</summary>
     public static PlsCrossValidation CrossValidate(Matrix x, ReadOnlySpan<double> targets, int targetCount, int maxComponents, int folds = 5, int seed = 0)
     {
-        if (folds < 2 || folds > x.Rows) throw new ArgumentException($"Cross-validation needs between 2 and {x.Rows} folds (got {folds}).");
+        if (folds < 2 || folds > x.Rows) throw new BadInputException($"Cross-validation needs between 2 and {x.Rows} folds (got {folds}).");
         var order = Enumerable.Range(0, x.Rows).ToArray();
         new Random(seed).Shuffle(order);
         var y = targets.ToArray();
@@ -139,7 +139,7 @@ public static class Pls
             var col = Enumerable.Range(0, n).Select(i => y[i * m + t]).ToArray();
             if (col.Any(v => Math.Abs(v) > 2.220446049250313e-16)) return col;
         }
-        throw new ArgumentException("Every PLS target is constant after deflation; use fewer components.");
+        throw new BadInputException("Every PLS target is constant after deflation; use fewer components.");
     }
 
     private static double Dot(double[] a, double[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);

@@ -44,7 +44,7 @@ public sealed record PlsModel
     /// <summary>Raw-space coefficients (targets × dimension) and intercepts for the first a components.</summary>
     public (double[] Coefficients, double[] Intercept) Coefficients(int a)
     {
-        if (a < 1 || a > Components) throw new ArgumentException($"Asked for {a} components but the model has {Components}.");
+        if (a < 1 || a > Components) throw new BadInputException($"Asked for {a} components but the model has {Components}.");
         var d = Dimension;
         // M = PᵀW (a × a); rotations R = W M⁻¹ (in component-major layout: R_c = Σ_k (M⁻¹)_{k c} W_k).
         var m = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(a, a, (i, j) =>
@@ -75,7 +75,7 @@ public sealed record PlsModel
     /// <summary>Predictions (rows × targets) with the first a components (all when omitted).</summary>
     public double[] Predict(Matrix x, int? a = null)
     {
-        if (x.Columns != Dimension) throw new ArgumentException($"PLS was fitted on {Dimension} columns but the data has {x.Columns}.");
+        if (x.Columns != Dimension) throw new BadInputException($"PLS was fitted on {Dimension} columns but the data has {x.Columns}.");
         var (coef, intercept) = Coefficients(a ?? Components);
         var p = new float[x.Rows * Targets];
         RowProducts.Project(x, coef.Select(v => (float)v).ToArray(), Targets, p);

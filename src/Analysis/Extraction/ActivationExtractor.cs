@@ -23,18 +23,19 @@ public static class ActivationExtractor
     public static ExtractionSummary Run(ExtractionRequest request, IProgress<ExtractionProgress>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        if (request.MaxLength < 1) throw new ArgumentException($"--max-length must be at least 1, not {request.MaxLength}.");
-        if (request.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, not {request.BatchSize}.");
-        if (request.ExamplesPerPart < 1) throw new ArgumentException($"--examples-per-part must be at least 1, not {request.ExamplesPerPart}.");
+        if (request.MaxLength < 1) throw new BadInputException($"--max-length must be at least 1, not {request.MaxLength}.");
+        if (request.BatchSize < 1) throw new BadInputException($"--batch-size must be at least 1, not {request.BatchSize}.");
+        if (request.ExamplesPerPart < 1) throw new BadInputException($"--examples-per-part must be at least 1, not {request.ExamplesPerPart}.");
+        if (request.Threads < 0) throw new BadInputException($"--threads must be 0 (one per core) or more, not {request.Threads}.");
         if (request.Positions.NeedsSpan() && request.Source.SpanField is null)
-            throw new ArgumentException($"--positions {request.Positions.Name()} needs --span-field naming the field that marks each example's span.");
+            throw new BadInputException($"--positions {request.Positions.Name()} needs --span-field naming the field that marks each example's span.");
         if (!File.Exists(request.Model)) throw new FileNotFoundException($"The model '{request.Model}' does not exist.", request.Model);
 
         var source = ExampleSource.Open(request.Data, request.Source);
         var tokenizer = Tokenizer.Load(request.Tokenizer);
         var hooked = HookedModel.Prepare(request.Model, request.Hooks, request.HookMap);
         if (hooked.EmbeddingRows is { } rowsInTable && tokenizer.VocabSize > rowsInTable)
-            throw new ArgumentException(
+            throw new BadInputException(
                 $"The tokenizer '{request.Tokenizer}' has {tokenizer.VocabSize} tokens but the model's embedding has {rowsInTable} rows; use the tokenizer the model was trained with.");
         CheckColumnNames(source.Schema.Labels, hooked);
 
@@ -170,7 +171,7 @@ public static class ActivationExtractor
         string[] fixedColumns = ["example_id", "position", "token_id", "token", "char_start", "char_end"];
         foreach (var l in labels)
             if (fixedColumns.Contains(l.Name) || hooked.Hooks.Any(h => h.Name == l.Name))
-                throw new ArgumentException($"The input field '{l.Name}' would collide with a dataset column of that name; choose the label fields with --labels.");
+                throw new BadInputException($"The input field '{l.Name}' would collide with a dataset column of that name; choose the label fields with --labels.");
     }
 
     private static string TokenizerSha256(string path) =>

@@ -56,7 +56,7 @@ public sealed class HookLayout
         if (s.Length == 4 && s[0] == batch && s[2] == length && s[3] == length) return new(name, output, HookAxes.Attention, [(int)s[1], maxLength]);
         if (s.Length == 4 && s[0] == batch && s[1] == length) return new(name, output, HookAxes.SequenceMatrix, [(int)s[2], (int)s[3]]);
         if (s.Length == 4 && s[0] == batch && s[2] == length) return new(name, output, HookAxes.HeadsFirst, [(int)s[1], (int)s[3]]);
-        throw new ArgumentException(
+        throw new BadInputException(
             $"Hook '{name}' has shape [{string.Join(", ", s)}] for a batch of {batch}×{length} tokens: no token axis found, so it cannot be stored per token; pick another hook.");
     }
 
@@ -72,7 +72,7 @@ public sealed class HookLayout
             case TensorElementType.Float: Copy(tensor.AsSpan<float>(), shape, b, t, length, destination); break;
             case TensorElementType.Float16: Copy(tensor.AsSpan<Half>(), shape, b, t, length, destination); break;
             default:
-                throw new InvalidDataException($"Hook '{Name}' is of type {tensor.ElementType}; only float32 and float16 activations can be stored.");
+                throw new BadInputException($"Hook '{Name}' is of type {tensor.ElementType}; only float32 and float16 activations can be stored.");
         }
     }
 

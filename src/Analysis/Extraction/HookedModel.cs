@@ -61,7 +61,7 @@ public sealed class HookedModel
     /// </summary>
     public static HookedModel Prepare(string modelPath, IReadOnlyList<string> patterns, string? hookMapPath = null)
     {
-        if (patterns.Count == 0) throw new ArgumentException("Name at least one hook (--hooks 'blocks.*.hook_resid_post') or tensor (--tensors NAME).");
+        if (patterns.Count == 0) throw new BadInputException("Name at least one hook (--hooks 'blocks.*.hook_resid_post') or tensor (--tensors NAME).");
         var sha = DatasetDirectory.Sha256Of(modelPath);
         var resolutionKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             $"hook-resolution/1\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n"

@@ -26,7 +26,7 @@ public static class PositionModes
         "last" => PositionMode.Last,
         "span" => PositionMode.Span,
         "mean-span" => PositionMode.MeanSpan,
-        _ => throw new ArgumentException($"--positions '{text}' is not one of all, first, last, span, mean-span."),
+        _ => throw new BadInputException($"--positions '{text}' is not one of all, first, last, span, mean-span."),
     };
 
     /// <summary>The command-line spelling.</summary>

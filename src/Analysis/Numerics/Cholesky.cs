@@ -12,7 +12,7 @@ public static class Cholesky
             var diag = a[rowJ + j];
             for (var k = 0; k < j; k++) diag -= a[rowJ + k] * a[rowJ + k];
             if (diag <= 0 || !double.IsFinite(diag))
-                throw new ArgumentException($"The matrix is not positive definite (pivot {j}); increase the regularization (alpha).");
+                throw new BadInputException($"The matrix is not positive definite (pivot {j}); increase the regularization (alpha).");
             var ljj = Math.Sqrt(diag);
             a[rowJ + j] = ljj;
             System.Threading.Tasks.Parallel.For(j + 1, n, i =>

@@ -48,6 +48,6 @@ public sealed class Matrix
     {
         for (var i = 0; i < Data.Length; i++)
             if (!float.IsFinite(Data[i]))
-                throw new InvalidDataException($"{what} contains {Data[i]} at row {i / Columns}, column {i % Columns}; remove or repair non-finite activations before analysis.");
+                throw new BadInputException($"{what} contains {Data[i]} at row {i / Columns}, column {i % Columns}; remove or repair non-finite activations before analysis.");
     }
 }

@@ -38,7 +38,7 @@ public sealed class ScatterAccumulator
     public void Add(Matrix chunk)
     {
         if (chunk.Columns != _dim)
-            throw new InvalidDataException($"A chunk has {chunk.Columns} columns but earlier rows had {_dim}; every chunk of one hook must have the same width.");
+            throw new BadInputException($"A chunk has {chunk.Columns} columns but earlier rows had {_dim}; every chunk of one hook must have the same width.");
         if (chunk.Rows == 0) return;
         // Shift by the first chunk's mean: later cancellation is then tiny (Welford-like stability, one pass).
         _shift ??= ColumnMeans(chunk);

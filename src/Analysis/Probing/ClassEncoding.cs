@@ -8,7 +8,7 @@ public sealed record ClassEncoding(string[] Classes, int[] Ids)
     {
         var classes = labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (classes.Length < 2)
-            throw new ArgumentException($"{what} has {(classes.Length == 0 ? "no values" : $"a single value '{classes[0]}'")}; a probe needs at least two classes — pick another label or more data.");
+            throw new BadInputException($"{what} has {(classes.Length == 0 ? "no values" : $"a single value '{classes[0]}'")}; a probe needs at least two classes — pick another label or more data.");
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         return new ClassEncoding(classes, labels.Select(l => index[l]).ToArray());
     }

@@ -45,6 +45,6 @@ public sealed record DataSplit(int[] Train, int[] Validation, int[] Test)
     private static void Check(double validation, double test)
     {
         if (validation < 0 || test <= 0 || validation + test >= 1)
-            throw new ArgumentException($"Split fractions must satisfy 0 ≤ validation, 0 < test and validation + test < 1 (got {validation} and {test}).");
+            throw new BadInputException($"Split fractions must satisfy 0 ≤ validation, 0 < test and validation + test < 1 (got {validation} and {test}).");
     }
 }

@@ -40,7 +40,7 @@ public static class LayerSweep
     public static IReadOnlyList<ProbeLayerResult> Run(LayerSweepRequest request, Action<ProbeLayerResult>? onLayer = null)
     {
         if ((request.Label is null) == (request.LabelFrom is null))
-            throw new ArgumentException("Give exactly one of --label COLUMN or --label-from token:…");
+            throw new BadInputException("Give exactly one of --label COLUMN or --label-from token:…");
         using var table = ActivationTable.Open(request.Data);
         var hookNames = table.MatchHooks(request.Hooks);
         var tokens = table.Columns.Contains(request.TokenColumn) ? table.ReadStrings(request.TokenColumn) : null;
@@ -48,7 +48,7 @@ public static class LayerSweep
         if (request.LabelFrom is { } derive)
         {
             var rule = TokenLabel.Parse(derive);
-            labels = (tokens ?? throw new ArgumentException($"--label-from needs the token column '{request.TokenColumn}', which {table.Path} does not have; pass --token-column."))
+            labels = (tokens ?? throw new BadInputException($"--label-from needs the token column '{request.TokenColumn}', which {table.Path} does not have; pass --token-column."))
                 .Select(rule.Of).ToArray();
         }
         else labels = table.ReadStrings(request.Label!);
@@ -62,7 +62,7 @@ public static class LayerSweep
         foreach (var hook in hookNames)
         {
             var x = table.ReadMatrix(hook);
-            if (x.Rows != labels.Length) throw new InvalidDataException($"Hook {hook} has {x.Rows} rows but the label column has {labels.Length}; the dataset's files disagree.");
+            if (x.Rows != labels.Length) throw new BadInputException($"Hook {hook} has {x.Rows} rows but the label column has {labels.Length}; the dataset's files disagree.");
             var result = ProbeExperiment.Run(hook, x, labels, tokens ?? labels, groups, request.Options);
             results.Add(result);
             onLayer?.Invoke(result);

@@ -28,7 +28,7 @@ public sealed record LinearClassifier
     public float[] Logits(Matrix x)
     {
         if (x.Columns != Dimension)
-            throw new ArgumentException($"The probe expects {Dimension}-dimensional activations but the data has {x.Columns} columns; apply it to the same hook it was trained on.");
+            throw new BadInputException($"The probe expects {Dimension}-dimensional activations but the data has {x.Columns} columns; apply it to the same hook it was trained on.");
         var k = Classes.Length;
         var logits = new float[x.Rows * k];
         RowProducts.Project(x, Weights, k, logits);

@@ -33,8 +33,8 @@ public static class LogisticRegression
         options ??= new();
         var (n, d, k) = (x.Rows, x.Columns, classes.Length);
         if (labels.Length != n) throw new ArgumentException($"There are {labels.Length} labels for {n} rows; give one label per row.");
-        if (k < 2) throw new ArgumentException("A classification probe needs at least two classes; the label column has only one value.");
-        if (options.C <= 0) throw new ArgumentException($"C must be positive (got {options.C}).");
+        if (k < 2) throw new BadInputException("A classification probe needs at least two classes; the label column has only one value.");
+        if (options.C <= 0) throw new BadInputException($"C must be positive (got {options.C}).");
         var y = labels.ToArray();
         var counts = new int[k];
         foreach (var c in y)

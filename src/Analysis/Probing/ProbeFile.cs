@@ -36,10 +36,10 @@ public sealed record ProbeFile
         if (!File.Exists(path)) throw new FileNotFoundException($"Probe file {path} does not exist; pass the .json written by 'analysis probe --save'.", path);
         ProbeFile? probe;
         try { probe = JsonSerializer.Deserialize<ProbeFile>(File.ReadAllText(path), Json); }
-        catch (JsonException e) { throw new InvalidDataException($"Probe file {path} is not valid probe JSON ({e.Message}); re-save it with 'analysis probe --save'.", e); }
+        catch (JsonException e) { throw new BadInputException($"Probe file {path} is not valid probe JSON ({e.Message}); re-save it with 'analysis probe --save'.", e); }
         var c = probe?.Classifier;
         if (probe is null || c is null || c.Classes.Length < 2 || c.Weights.Length != c.Classes.Length * c.Dimension || c.Bias.Length != c.Classes.Length)
-            throw new InvalidDataException($"Probe file {path} has inconsistent shapes (weights must be classes × dimension); re-save it.");
+            throw new BadInputException($"Probe file {path} has inconsistent shapes (weights must be classes × dimension); re-save it.");
         return probe;
     }
 }

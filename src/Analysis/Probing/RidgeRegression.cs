@@ -18,7 +18,7 @@ public sealed record LinearRegressor
     public double[] Predict(Matrix x)
     {
         if (x.Columns != Dimension)
-            throw new ArgumentException($"The regressor expects {Dimension}-dimensional activations but the data has {x.Columns} columns.");
+            throw new BadInputException($"The regressor expects {Dimension}-dimensional activations but the data has {x.Columns} columns.");
         var m = Intercept.Length;
         var w = Coefficients.Select(v => (float)v).ToArray();
         var p = new float[x.Rows * m];
@@ -37,7 +37,7 @@ public static class RidgeRegression
     {
         var (n, d) = (x.Rows, x.Columns);
         if (targets.Length != n * targetCount) throw new ArgumentException($"There are {targets.Length} target values for {n} rows × {targetCount} targets.");
-        if (alpha < 0) throw new ArgumentException($"alpha must be non-negative (got {alpha}).");
+        if (alpha < 0) throw new BadInputException($"alpha must be non-negative (got {alpha}).");
         var scatter = new ScatterAccumulator(d);
         scatter.Add(x);
         var mean = scatter.Mean();

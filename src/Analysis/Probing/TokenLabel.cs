@@ -35,7 +35,7 @@ public sealed class TokenLabel
             _ => null,
         };
         return derive is null
-            ? throw new ArgumentException($"Unknown token label '{spec}'; use token:first-char, token:last-char, token:char@K, token:length, token:is-digit, token:is-alpha or token:is-upper.")
+            ? throw new BadInputException($"Unknown token label '{spec}'; use token:first-char, token:last-char, token:char@K, token:length, token:is-digit, token:is-alpha or token:is-upper.")
             : new TokenLabel(spec, derive);
     }
 

@@ -55,6 +55,6 @@ public sealed class ResultsFile
         {
             return new ResultsFile(directory, JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object"));
         }
-        catch (JsonException e) { throw new InvalidDataException($"{path} is not a valid results file ({e.Message}); re-run the analysis that wrote it.", e); }
+        catch (JsonException e) { throw new BadInputException($"{path} is not a valid results file ({e.Message}); re-run the analysis that wrote it.", e); }
     }
 }

@@ -24,7 +24,7 @@ public sealed record ModelReference(string Model, Tolerance Tolerance, IReadOnly
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException)
         {
-            throw new InvalidDataException($"'{path}' is not a valid {Format} file ({e.Message}); re-export it with tools/export.", e);
+            throw new BadInputException($"'{path}' is not a valid {Format} file ({e.Message}); re-export it with tools/export.", e);
         }
     }
 
@@ -32,12 +32,12 @@ public sealed record ModelReference(string Model, Tolerance Tolerance, IReadOnly
     {
         var format = Str(root, "format", path);
         if (format != Format)
-            throw new InvalidDataException($"'{path}' has format '{format}' but this version reads '{Format}'; re-export it with tools/export.");
+            throw new BadInputException($"'{path}' has format '{format}' but this version reads '{Format}'; re-export it with tools/export.");
         var tol = Get(root, "tolerance", path);
         var tolerance = new Tolerance(Num(tol, "abs", path), tol.TryGetProperty("rel", out var rel) ? rel.GetDouble() : double.PositiveInfinity);
         var cases = new List<ReferenceCase>();
         foreach (var c in Arr(root, "cases", path).EnumerateArray()) cases.Add(ParseCase(c, path));
-        if (cases.Count == 0) throw new InvalidDataException($"'{path}' has no cases; re-export it with tools/export.");
+        if (cases.Count == 0) throw new BadInputException($"'{path}' has no cases; re-export it with tools/export.");
         ReferenceGeneration? generation = null;
         if (root.TryGetProperty("generation", out var g) && g.ValueKind == JsonValueKind.Object)
         {
@@ -45,7 +45,7 @@ public sealed record ModelReference(string Model, Tolerance Tolerance, IReadOnly
                 Longs(Arr(g, "prompt_ids", path)), Longs(Arr(g, "new_ids", path)), (int)Num(g, "max_new_tokens", path),
                 g.TryGetProperty("stop_ids", out var s) ? Longs(s) : [], g.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "");
             if (generation.PromptIds.Length == 0)
-                throw new InvalidDataException($"'{path}': generation.prompt_ids is empty; re-export it with tools/export.");
+                throw new BadInputException($"'{path}': generation.prompt_ids is empty; re-export it with tools/export.");
         }
         return new ModelReference(root.TryGetProperty("model", out var m) ? m.GetString() ?? "" : "", tolerance, cases, generation);
     }
@@ -81,18 +81,18 @@ public sealed record ModelReference(string Model, Tolerance Tolerance, IReadOnly
         return new ReferenceCase(name, inputs, shape, logits);
     }
 
-    private static InvalidDataException Bad(string path, string caseName, string what) =>
+    private static BadInputException Bad(string path, string caseName, string what) =>
         new($"'{path}', case '{caseName}': {what}; re-export it with tools/export.");
 
     private static JsonElement Get(JsonElement e, string name, string path) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v
-            : throw new InvalidDataException($"'{path}' lacks the field '{name}'; it is not an {Format} file (re-export it with tools/export).");
+            : throw new BadInputException($"'{path}' lacks the field '{name}'; it is not an {Format} file (re-export it with tools/export).");
 
     private static JsonElement Arr(JsonElement e, string name, string path)
     {
         var v = Get(e, name, path);
         return v.ValueKind == JsonValueKind.Array ? v
-            : throw new InvalidDataException($"'{path}': the field '{name}' must be an array; re-export it with tools/export.");
+            : throw new BadInputException($"'{path}': the field '{name}' must be an array; re-export it with tools/export.");
     }
 
     private static string Str(JsonElement e, string name, string path) => Get(e, name, path).GetString() ?? "";

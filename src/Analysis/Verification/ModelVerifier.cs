@@ -30,7 +30,7 @@ public static class ModelVerifier
             using var results = session.Run(inputs, [output]);
             var logits = results[0];
             if (!logits.Shape.SequenceEqual(c.LogitsShape))
-                throw new InvalidDataException($"The model's '{output}' has shape [{string.Join(", ", logits.Shape)}] on case '{c.Name}' but '{referencePath}' expects [{string.Join(", ", c.LogitsShape)}]; the reference belongs to a different model.");
+                throw new BadInputException($"The model's '{output}' has shape [{string.Join(", ", logits.Shape)}] on case '{c.Name}' but '{referencePath}' expects [{string.Join(", ", c.LogitsShape)}]; the reference belongs to a different model.");
             var error = LogitsError.Measure(logits.AsSpan<float>(), c.Logits);
             cases.Add(new CaseResult(c.Name, c.LogitsShape, error, tolerance.Admits(error)));
         }

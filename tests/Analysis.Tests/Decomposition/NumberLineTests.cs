@@ -43,5 +43,5 @@ public class NumberLineTests
 
     [Fact]
     public void Non_positive_numbers_are_bad_input() =>
-        Assert.Contains("positive", Assert.Throws<ArgumentException>(() => NumberLine.Analyze("h", new Matrix(3, 2), [1, 0, 2])).Message);
+        Assert.Contains("positive", Assert.Throws<BadInputException>(() => NumberLine.Analyze("h", new Matrix(3, 2), [1, 0, 2])).Message);
 }

@@ -89,5 +89,5 @@ public class PcaTests
 
     [Fact]
     public void Too_many_components_is_bad_input() =>
-        Assert.Contains("at most", Assert.Throws<ArgumentException>(() => Pca.Fit(Synthetic.Gaussian(10, 4, 1), 5)).Message);
+        Assert.Contains("at most", Assert.Throws<BadInputException>(() => Pca.Fit(Synthetic.Gaussian(10, 4, 1), 5)).Message);
 }

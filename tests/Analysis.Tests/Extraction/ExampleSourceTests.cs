@@ -90,7 +90,7 @@ public class ExampleSourceTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("d.jsonl", content);
-        var e = Assert.Throws<InvalidDataException>(() => ExampleSource.Open(path));
+        var e = Assert.Throws<BadInputException>(() => ExampleSource.Open(path));
         Assert.Contains(what, e.Message);
         Assert.Contains(where.StartsWith("line") ? $"d.jsonl:{where[5..]}" : where, e.Message);
     }
@@ -101,7 +101,7 @@ public class ExampleSourceTests
         using var dir = new TempDirectory();
         var path = Path.Combine(dir.Path, "latin1.txt");
         File.WriteAllBytes(path, [.. "good line\n"u8, .. "caf"u8, 0xE9, (byte)'\n']);
-        var e = Assert.Throws<InvalidDataException>(() => ExampleSource.Open(path));
+        var e = Assert.Throws<BadInputException>(() => ExampleSource.Open(path));
         Assert.Contains("line 2 is not valid UTF-8", e.Message);
     }
 
@@ -110,10 +110,10 @@ public class ExampleSourceTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("d.jsonl", "{\"text\": \"There are 347 apples\", \"n\": \"348\"}\n");
-        Assert.Contains("does not occur", Assert.Throws<InvalidDataException>(() => ExampleSource.Open(path, new SourceOptions(SpanField: "n"))).Message);
-        Assert.Contains("no field 'label'", Assert.Throws<ArgumentException>(() => ExampleSource.Open(path, new SourceOptions(LabelFields: ["label"]))).Message);
+        Assert.Contains("does not occur", Assert.Throws<BadInputException>(() => ExampleSource.Open(path, new SourceOptions(SpanField: "n"))).Message);
+        Assert.Contains("no field 'label'", Assert.Throws<BadInputException>(() => ExampleSource.Open(path, new SourceOptions(LabelFields: ["label"]))).Message);
         Assert.Throws<FileNotFoundException>(() => ExampleSource.Open(Path.Combine(dir.Path, "missing.jsonl")));
-        Assert.Throws<ArgumentException>(() => ExampleSource.Open(dir.File("d.xlsx", "x")));
+        Assert.Throws<BadInputException>(() => ExampleSource.Open(dir.File("d.xlsx", "x")));
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public class ExtractionTests
         Assert.False(File.Exists(staleProgress));
 
         var changed = request with { MaxLength = 32 };
-        var e = Assert.Throws<ArgumentException>(() => ActivationExtractor.Run(changed));
+        var e = Assert.Throws<BadInputException>(() => ActivationExtractor.Run(changed));
         Assert.Contains("max_length: 64 → 32", e.Message);
         Assert.Contains("--overwrite", e.Message);
         var replaced = ActivationExtractor.Run(changed with { Overwrite = true });
@@ -144,24 +144,24 @@ public class ExtractionTests
         using var dir = new TempDirectory();
         var data = FirstLines(dir, Stories, 5);
         var output = Path.Combine(dir.Path, "out");
-        Assert.Contains("'blocks.9.hook_resid_post' matches no hook", Assert.Throws<ArgumentException>(() => ActivationExtractor.Run(Request(data, output, "blocks.9.hook_resid_post"))).Message);
+        Assert.Contains("'blocks.9.hook_resid_post' matches no hook", Assert.Throws<Analysis.Onnx.HookPatternException>(() => ActivationExtractor.Run(Request(data, output, "blocks.9.hook_resid_post"))).Message);
         var parallel = Request(data, output, "blocks.0.hook_resid_mid") with
         {
             Model = Path.Combine(Models.Folder("neox-tiny"), "model.onnx"), Tokenizer = Path.Combine(Models.Folder("neox-tiny"), "tokenizer.json"),
         };
-        Assert.Contains("unavailable in this model", Assert.Throws<ArgumentException>(() => ActivationExtractor.Run(parallel)).Message);
-        Assert.Contains("matches no hook", Assert.Throws<ArgumentException>(() => ActivationExtractor.Run(Request(data, output, "no_such_hook"))).Message);
+        Assert.Contains("unavailable in this model", Assert.Throws<Analysis.Onnx.HookPatternException>(() => ActivationExtractor.Run(parallel)).Message);
+        Assert.Contains("matches no hook", Assert.Throws<Analysis.Onnx.HookPatternException>(() => ActivationExtractor.Run(Request(data, output, "no_such_hook"))).Message);
         var bigVocab = Request(data, output) with { Tokenizer = Path.Combine(Models.Folder("bert-tiny"), "tokenizer.json") };
-        Assert.Contains("embedding has 512 rows", Assert.Throws<ArgumentException>(() => ActivationExtractor.Run(bigVocab)).Message);
-        Assert.Contains("needs --span-field", Assert.Throws<ArgumentException>(() => ActivationExtractor.Run(Request(data, output) with { Positions = PositionMode.Span })).Message);
+        Assert.Contains("embedding has 512 rows", Assert.Throws<BadInputException>(() => ActivationExtractor.Run(bigVocab)).Message);
+        Assert.Contains("needs --span-field", Assert.Throws<BadInputException>(() => ActivationExtractor.Run(Request(data, output) with { Positions = PositionMode.Span })).Message);
         var noText = dir.File("bad.jsonl", "{\"text\": \"fine\"}\n{\"body\": \"no text\"}\n");
-        Assert.Contains("bad.jsonl:2", Assert.Throws<InvalidDataException>(() => ActivationExtractor.Run(Request(noText, output))).Message);
+        Assert.Contains("bad.jsonl:2", Assert.Throws<BadInputException>(() => ActivationExtractor.Run(Request(noText, output))).Message);
         Assert.False(Directory.Exists(output));
 
         var foreign = Path.Combine(dir.Path, "foreign");
         Directory.CreateDirectory(foreign);
         File.WriteAllText(Path.Combine(foreign, "thesis.tex"), "precious");
-        Assert.Contains("not an activation dataset", Assert.Throws<ArgumentException>(() => ActivationExtractor.Run(Request(data, foreign) with { Overwrite = true })).Message);
+        Assert.Contains("not an activation dataset", Assert.Throws<BadInputException>(() => ActivationExtractor.Run(Request(data, foreign) with { Overwrite = true })).Message);
         Assert.Equal(["thesis.tex"], Directory.GetFileSystemEntries(foreign).Select(Path.GetFileName));
     }
 

@@ -31,9 +31,9 @@ public class ShardSpecTests
     [InlineData("1-2")]
     [InlineData("a/b")]
     public void MalformedShardIsRefused(string text) =>
-        Assert.Contains("i/N", Assert.Throws<ArgumentException>(() => ShardSpec.Parse(text)).Message);
+        Assert.Contains("i/N", Assert.Throws<BadInputException>(() => ShardSpec.Parse(text)).Message);
 
     [Fact]
     public void IndexedJobWithoutCountIsRefused() =>
-        Assert.Contains("--shard-count", Assert.Throws<ArgumentException>(() => ShardSpec.Resolve(null, null, Env(("JOB_COMPLETION_INDEX", "0")))).Message);
+        Assert.Contains("--shard-count", Assert.Throws<BadInputException>(() => ShardSpec.Resolve(null, null, Env(("JOB_COMPLETION_INDEX", "0")))).Message);
 }

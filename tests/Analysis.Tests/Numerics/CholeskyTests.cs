@@ -29,7 +29,7 @@ public class CholeskyTests
     public void Reports_a_matrix_that_is_not_positive_definite()
     {
         var a = new double[] { 1, 2, 2, 1 };
-        var e = Assert.Throws<ArgumentException>(() => Cholesky.SolveInPlace(a, 2, new double[2], 1));
+        var e = Assert.Throws<BadInputException>(() => Cholesky.SolveInPlace(a, 2, new double[2], 1));
         Assert.Contains("positive definite", e.Message);
     }
 }

@@ -38,7 +38,7 @@ public class ScatterAccumulatorTests
     {
         var acc = new ScatterAccumulator(4);
         acc.Add(new Matrix(2, 4));
-        var e = Assert.Throws<InvalidDataException>(() => acc.Add(new Matrix(2, 5)));
+        var e = Assert.Throws<BadInputException>(() => acc.Add(new Matrix(2, 5)));
         Assert.Contains("5 columns", e.Message);
     }
 }

@@ -63,8 +63,8 @@ public class LogisticRegressionTests
     [Fact]
     public void Rejects_a_single_class()
     {
-        var e = Assert.Throws<ArgumentException>(() => ClassEncoding.Of(["x", "x", "x"]));
+        var e = Assert.Throws<BadInputException>(() => ClassEncoding.Of(["x", "x", "x"]));
         Assert.Contains("single value 'x'", e.Message);
-        Assert.Throws<ArgumentException>(() => LogisticRegression.Fit(new Matrix(2, 2), [0, 0], ["only"]));
+        Assert.Throws<BadInputException>(() => LogisticRegression.Fit(new Matrix(2, 2), [0, 0], ["only"]));
     }
 }

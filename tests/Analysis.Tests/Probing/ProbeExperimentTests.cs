@@ -62,7 +62,7 @@ public class ProbeExperimentTests
     {
         var (x, labels, types) = Tokens(100, 1, 3);
         x[7, 3] = float.NaN;
-        var e = Assert.Throws<InvalidDataException>(() => ProbeExperiment.Run("blocks.3.hook_resid_post", x, labels, types));
+        var e = Assert.Throws<BadInputException>(() => ProbeExperiment.Run("blocks.3.hook_resid_post", x, labels, types));
         Assert.Contains("row 7, column 3", e.Message);
         Assert.Contains("blocks.3.hook_resid_post", e.Message);
     }

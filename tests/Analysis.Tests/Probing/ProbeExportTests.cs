@@ -34,7 +34,7 @@ public class ProbeExportTests
     {
         var path = Path.Combine(Path.GetTempPath(), $"probe-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, "{\"hook\": 3");
-        try { Assert.Throws<InvalidDataException>(() => ProbeFile.Load(path)); }
+        try { Assert.Throws<BadInputException>(() => ProbeFile.Load(path)); }
         finally { File.Delete(path); }
     }
 

@@ -42,5 +42,5 @@ public class SplitAndLabelTests
 
     [Fact]
     public void Unknown_token_label_says_which_exist() =>
-        Assert.Contains("token:first-char", Assert.Throws<ArgumentException>(() => TokenLabel.Parse("token:vowels")).Message);
+        Assert.Contains("token:first-char", Assert.Throws<BadInputException>(() => TokenLabel.Parse("token:vowels")).Message);
 }

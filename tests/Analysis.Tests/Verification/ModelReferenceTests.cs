@@ -44,7 +44,7 @@ public class ModelReferenceTests
         File.WriteAllText(path, json);
         try
         {
-            var e = Assert.Throws<InvalidDataException>(() => ModelReference.Load(path));
+            var e = Assert.Throws<BadInputException>(() => ModelReference.Load(path));
             Assert.Contains(expected, e.Message);
             Assert.Contains(path, e.Message);
         }

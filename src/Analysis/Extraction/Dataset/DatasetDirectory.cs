@@ -43,7 +43,7 @@ public sealed class DatasetDirectory
     public static DatasetDirectory Prepare(string path, ExtractionSettings settings, bool overwrite)
     {
         var dir = new DatasetDirectory(path);
-        if (File.Exists(path)) throw new ArgumentException($"--out '{path}' is a file; give a directory for the dataset.");
+        if (File.Exists(path)) throw new BadInputException($"--out '{path}' is a file; give a directory for the dataset.");
         dir.Writing(SettingsFile, () => Directory.CreateDirectory(dir.Path));
         var settingsPath = System.IO.Path.Combine(dir.Path, SettingsFile);
         if (File.Exists(settingsPath))
@@ -53,7 +53,7 @@ public sealed class DatasetDirectory
             if (differences.Count > 0)
             {
                 if (!overwrite)
-                    throw new ArgumentException(
+                    throw new BadInputException(
                         $"'{path}' holds a dataset extracted with other settings ({string.Join("; ", differences)}); " +
                         "rerun with the same arguments to resume it, choose another --out, or pass --overwrite to replace it.");
                 dir.DeleteOurFiles();
@@ -61,7 +61,7 @@ public sealed class DatasetDirectory
         }
         else if (Directory.EnumerateFileSystemEntries(dir.Path).Any())
         {
-            throw new ArgumentException(
+            throw new BadInputException(
                 $"'{path}' is not empty and is not an activation dataset (it has no {SettingsFile}); give a new or empty directory for --out.");
         }
         dir.Writing(SettingsFile, () =>
@@ -78,7 +78,7 @@ public sealed class DatasetDirectory
         var dir = new DatasetDirectory(path);
         if (!Directory.Exists(dir.Path)) throw new DirectoryNotFoundException($"The dataset directory '{path}' does not exist.");
         if (!File.Exists(System.IO.Path.Combine(dir.Path, SettingsFile)))
-            throw new InvalidDataException($"'{path}' is not an activation dataset: it has no {SettingsFile}.");
+            throw new BadInputException($"'{path}' is not an activation dataset: it has no {SettingsFile}.");
         return dir;
     }
 
@@ -160,8 +160,8 @@ public sealed class DatasetDirectory
         get
         {
             var file = System.IO.Path.Combine(Path, LayoutFile);
-            if (!File.Exists(file)) throw new InvalidDataException($"'{Path}' has no {LayoutFile}: its extraction never got past the start; rerun it.");
-            return JsonSerializer.Deserialize<DatasetLayout>(File.ReadAllText(file)) ?? throw new InvalidDataException($"{file} is empty.");
+            if (!File.Exists(file)) throw new BadInputException($"'{Path}' has no {LayoutFile}: its extraction never got past the start; rerun it.");
+            return JsonSerializer.Deserialize<DatasetLayout>(File.ReadAllText(file)) ?? throw new BadInputException($"{file} is empty.");
         }
     }
 
@@ -171,9 +171,9 @@ public sealed class DatasetDirectory
         var file = System.IO.Path.Combine(Path, ManifestFile);
         if (!File.Exists(file)) return null;
         var manifest = JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(file))
-            ?? throw new InvalidDataException($"{file}: empty manifest.");
+            ?? throw new BadInputException($"{file}: empty manifest.");
         if (manifest.FormatVersion > DatasetManifest.CurrentFormatVersion)
-            throw new InvalidDataException($"{file}: format version {manifest.FormatVersion} is newer than this tool reads ({DatasetManifest.CurrentFormatVersion}); update the tool.");
+            throw new BadInputException($"{file}: format version {manifest.FormatVersion} is newer than this tool reads ({DatasetManifest.CurrentFormatVersion}); update the tool.");
         return manifest;
     }
 
@@ -234,17 +234,17 @@ public sealed class DatasetDirectory
         try
         {
             return JsonSerializer.Deserialize<ExtractionSettings>(File.ReadAllText(file))
-                ?? throw new InvalidDataException($"{file} is empty.");
+                ?? throw new BadInputException($"{file} is empty.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{file} is not a valid settings file ({e.Message}); delete the directory or pass another --out.");
+            throw new BadInputException($"{file} is not a valid settings file ({e.Message}); delete the directory or pass another --out.");
         }
     }
 
     private static List<PartRecord> ReadProgress(string file)
     {
         try { return JsonSerializer.Deserialize<List<PartRecord>>(File.ReadAllText(file)) ?? []; }
-        catch (JsonException e) { throw new InvalidDataException($"{file} is not a valid progress file ({e.Message})."); }
+        catch (JsonException e) { throw new BadInputException($"{file} is not a valid progress file ({e.Message})."); }
     }
 }

@@ -34,7 +34,7 @@ public static class DatasetValidator
                     if (!reader.Columns.Any(c => c.FieldName == hook.Name))
                         problems.Add($"{part.File} lacks the column '{hook.Name}'.");
             }
-            catch (InvalidDataException e) { problems.Add(e.Message); }
+            catch (Exception e) when (e is ParquetFormatException or InvalidDataException) { problems.Add(e.Message); }
         }
         if (manifest is not null && manifest.Parts.Count != settings.PartCount)
             problems.Add($"the manifest lists {manifest.Parts.Count} parts; the settings make {settings.PartCount}.");

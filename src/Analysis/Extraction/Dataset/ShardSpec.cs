@@ -26,7 +26,7 @@ public readonly record struct ShardSpec(int Index, int Count)
             && int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             && n > 0 && i < n)
             return new ShardSpec(i, n);
-        throw new ArgumentException($"--shard '{text}' is not of the form i/N with 0 <= i < N (e.g. --shard 3/8).");
+        throw new BadInputException($"--shard '{text}' is not of the form i/N with 0 <= i < N (e.g. --shard 3/8).");
     }
 
     /// <summary>
@@ -44,20 +44,20 @@ public readonly record struct ShardSpec(int Index, int Count)
             var min = environment("SLURM_ARRAY_TASK_MIN") is { } m ? ParseEnv(environment, "SLURM_ARRAY_TASK_MIN") : 0;
             var id = ParseEnv(environment, "SLURM_ARRAY_TASK_ID") - min;
             if (id < 0 || id >= count)
-                throw new ArgumentException($"SLURM_ARRAY_TASK_ID={slurmId} is outside the array of {count} tasks starting at {min}; submit with --array=0-{count - 1}.");
+                throw new BadInputException($"SLURM_ARRAY_TASK_ID={slurmId} is outside the array of {count} tasks starting at {min}; submit with --array=0-{count - 1}.");
             return new ShardSpec(id, count);
         }
         var index = environment("JOB_COMPLETION_INDEX");
         if (index is not null)
         {
             if (shardCount is null)
-                throw new ArgumentException("JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job): pass --shard-count with the Job's completions.");
+                throw new BadInputException("JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job): pass --shard-count with the Job's completions.");
             var id = ParseEnv(environment, "JOB_COMPLETION_INDEX");
-            if (id >= shardCount) throw new ArgumentException($"JOB_COMPLETION_INDEX={id} is not below --shard-count {shardCount}.");
+            if (id >= shardCount) throw new BadInputException($"JOB_COMPLETION_INDEX={id} is not below --shard-count {shardCount}.");
             return new ShardSpec(id, shardCount.Value);
         }
         if (shardCount is not null)
-            throw new ArgumentException("--shard-count needs a job index: --shard i/N, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.");
+            throw new BadInputException("--shard-count needs a job index: --shard i/N, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.");
         return All;
     }
 
@@ -65,6 +65,6 @@ public readonly record struct ShardSpec(int Index, int Count)
     {
         var value = environment(name);
         if (value is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return n;
-        throw new ArgumentException($"The environment variable {name} is {(value is null ? "not set" : $"'{value}', not a number")}; it is needed to pick this task's shard.");
+        throw new BadInputException($"The environment variable {name} is {(value is null ? "not set" : $"'{value}', not a number")}; it is needed to pick this task's shard.");
     }
 }

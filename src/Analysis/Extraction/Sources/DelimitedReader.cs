@@ -18,9 +18,9 @@ internal sealed class DelimitedReader : IRecordReader
         this.path = path;
         this.delimiter = delimiter;
         lines = new Utf8LineReader(path, computeHash: true);
-        header = ReadRow(out _) ?? throw new InvalidDataException($"{path}: the file is empty; it needs a header row naming the columns.");
+        header = ReadRow(out _) ?? throw new BadInputException($"{path}: the file is empty; it needs a header row naming the columns.");
         var duplicate = header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new InvalidDataException($"{path}: the header names the column '{duplicate.Key}' twice.");
+        if (duplicate is not null) throw new BadInputException($"{path}: the header names the column '{duplicate.Key}' twice.");
     }
 
     public IReadOnlyList<string> FieldNames => header;
@@ -40,7 +40,7 @@ internal sealed class DelimitedReader : IRecordReader
             if (row.Length == 1 && row[0].Length == 0) continue; // blank line
             var location = $"{path}:{lineNumber}";
             if (row.Length != header.Length)
-                throw new InvalidDataException($"{location}: {row.Length} fields, but the header has {header.Length}; quote fields that contain '{(delimiter == '\t' ? "\\t" : delimiter)}'.");
+                throw new BadInputException($"{location}: {row.Length} fields, but the header has {header.Length}; quote fields that contain '{(delimiter == '\t' ? "\\t" : delimiter)}'.");
             var fields = new Dictionary<string, FieldValue>(header.Length, StringComparer.Ordinal);
             for (int i = 0; i < header.Length; i++) fields[header[i]] = FieldValue.OfText(row[i]);
             return new SourceRecord(fields, location);
@@ -62,7 +62,7 @@ internal sealed class DelimitedReader : IRecordReader
             {
                 if (!quoted) break;
                 // A quoted field continues on the next line.
-                line = lines.ReadLine() ?? throw new InvalidDataException($"{path}:{firstLine}: a quoted field is never closed.");
+                line = lines.ReadLine() ?? throw new BadInputException($"{path}:{firstLine}: a quoted field is never closed.");
                 field.Append('\n');
                 i = 0;
                 continue;

@@ -57,13 +57,13 @@ public sealed class ExampleSource
             sha = reader.Sha256;
             names = reader.FieldNames;
         }
-        if (rows == 0) throw new InvalidDataException($"{path}: the input has no examples.");
+        if (rows == 0) throw new BadInputException($"{path}: the input has no examples.");
         var labelNames = options.LabelFields ?? names.Where(n => n != options.TextField && n != options.SpanField).ToList();
         var labels = new List<LabelColumn>();
         foreach (var name in labelNames)
         {
             if (!names.Contains(name))
-                throw new ArgumentException($"{path}: there is no field '{name}' to pass through as a label; fields are: {string.Join(", ", names)}.");
+                throw new BadInputException($"{path}: there is no field '{name}' to pass through as a label; fields are: {string.Join(", ", names)}.");
             labels.Add(new LabelColumn(name, types.GetValueOrDefault(name) ?? LabelType.String));
         }
         return new ExampleSource(path, format, options, new SourceSchema(path, rows, sha, labels));
@@ -102,11 +102,11 @@ public sealed class ExampleSource
     private static string TextOf(SourceRecord record, SourceOptions options)
     {
         if (!record.Fields.TryGetValue(options.TextField, out var value) || value.Kind == FieldKind.Null)
-            throw new InvalidDataException($"{record.Location}: the record has no '{options.TextField}' field; name the text field with --text-field.");
+            throw new BadInputException($"{record.Location}: the record has no '{options.TextField}' field; name the text field with --text-field.");
         if (value.Kind is not FieldKind.String)
-            throw new InvalidDataException($"{record.Location}: the '{options.TextField}' field is not a string.");
+            throw new BadInputException($"{record.Location}: the '{options.TextField}' field is not a string.");
         if (value.Text.Length == 0)
-            throw new InvalidDataException($"{record.Location}: the text is empty; remove the record or give it text.");
+            throw new BadInputException($"{record.Location}: the text is empty; remove the record or give it text.");
         return value.Text;
     }
 
@@ -114,20 +114,20 @@ public sealed class ExampleSource
     {
         if (options.SpanField is null) return null;
         if (!record.Fields.TryGetValue(options.SpanField, out var value) || value.Kind == FieldKind.Null)
-            throw new InvalidDataException($"{record.Location}: the record has no '{options.SpanField}' span field.");
+            throw new BadInputException($"{record.Location}: the record has no '{options.SpanField}' span field.");
         int start, end;
         if (value.Kind == FieldKind.Json && TryParsePair(value.Text, out start, out end)
             || value.Kind == FieldKind.String && TryParseColon(value.Text, out start, out end))
         {
             if (start < 0 || end <= start)
-                throw new InvalidDataException($"{record.Location}: the span [{start}, {end}) is empty or reversed.");
+                throw new BadInputException($"{record.Location}: the span [{start}, {end}) is empty or reversed.");
             try { return new CharSpan(CodePoints.ToUtf16(text, start), CodePoints.ToUtf16(text, end)); }
-            catch (ArgumentOutOfRangeException e) { throw new InvalidDataException($"{record.Location}: span [{start}, {end}): {e.Message.Split(" (Parameter")[0]}"); }
+            catch (ArgumentOutOfRangeException e) { throw new BadInputException($"{record.Location}: span [{start}, {end}): {e.Message.Split(" (Parameter")[0]}"); }
         }
         var needle = value.Text;
         int at = needle.Length == 0 ? -1 : text.IndexOf(needle, StringComparison.Ordinal);
         if (at < 0)
-            throw new InvalidDataException($"{record.Location}: the span '{needle}' does not occur in the text; give [start, end] offsets or a substring of the text.");
+            throw new BadInputException($"{record.Location}: the span '{needle}' does not occur in the text; give [start, end] offsets or a substring of the text.");
         return new CharSpan(at, at + needle.Length);
     }
 

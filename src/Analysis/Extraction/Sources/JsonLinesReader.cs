@@ -23,12 +23,12 @@ internal sealed class JsonLinesReader(string path) : IRecordReader
             try { doc = JsonDocument.Parse(line); }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"{location}: not valid JSON ({e.Message}); each line must be one JSON object.");
+                throw new BadInputException($"{location}: not valid JSON ({e.Message}); each line must be one JSON object.");
             }
             using (doc)
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                    throw new InvalidDataException($"{location}: each line must be a JSON object, found {doc.RootElement.ValueKind}.");
+                    throw new BadInputException($"{location}: each line must be a JSON object, found {doc.RootElement.ValueKind}.");
                 var fields = new Dictionary<string, FieldValue>(StringComparer.Ordinal);
                 foreach (var p in doc.RootElement.EnumerateObject())
                 {

@@ -25,7 +25,7 @@ internal sealed class ParquetRecordReader : IRecordReader
         reader = ParquetReader.Open(path);
         names = reader.Columns.Select(c => c.FieldName).Distinct().ToArray();
         if (reader.Columns.GroupBy(c => c.FieldName).Any(g => g.Count() > 1))
-            throw new InvalidDataException($"{path}: struct columns with several leaves are not supported as input fields; flatten them first.");
+            throw new BadInputException($"{path}: struct columns with several leaves are not supported as input fields; flatten them first.");
         groups = reader.ReadRowGroups().GetEnumerator();
     }
 

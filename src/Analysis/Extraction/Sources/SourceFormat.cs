@@ -31,7 +31,7 @@ public static class SourceFormats
             ".tsv" or ".tab" => SourceFormat.Tsv,
             ".txt" or ".text" => SourceFormat.TextLines,
             ".parquet" => SourceFormat.Parquet,
-            var ext => throw new ArgumentException(
+            var ext => throw new BadInputException(
                 $"Cannot tell the format of '{path}' from its extension '{ext}': use .jsonl, .csv, .tsv, .txt, .parquet, or a folder of .txt files."),
         };
     }

@@ -43,7 +43,7 @@ internal sealed class TextFilesReader : IRecordReader
     {
         files = Directory.GetFiles(folder, "*.txt", SearchOption.TopDirectoryOnly);
         Array.Sort(files, StringComparer.Ordinal);
-        if (files.Length == 0) throw new InvalidDataException($"{folder}: the folder holds no .txt files; put one example per .txt file there.");
+        if (files.Length == 0) throw new BadInputException($"{folder}: the folder holds no .txt files; put one example per .txt file there.");
     }
 
     public IReadOnlyList<string> FieldNames { get; } = ["text", "file"];
@@ -64,7 +64,7 @@ internal sealed class TextFilesReader : IRecordReader
         hash.AppendData(bytes);
         string text;
         try { text = Strict.GetString(bytes).TrimStart('\uFEFF'); }
-        catch (DecoderFallbackException) { throw new InvalidDataException($"{file}: not valid UTF-8; convert it to UTF-8 or remove it."); }
+        catch (DecoderFallbackException) { throw new BadInputException($"{file}: not valid UTF-8; convert it to UTF-8 or remove it."); }
         return new SourceRecord(new Dictionary<string, FieldValue>
         {
             ["text"] = FieldValue.OfString(text),

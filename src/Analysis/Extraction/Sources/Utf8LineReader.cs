@@ -74,7 +74,7 @@ internal sealed class Utf8LineReader : IDisposable
         }
         catch (DecoderFallbackException)
         {
-            throw new InvalidDataException(
+            throw new BadInputException(
                 $"{Path}: line {LineNumber} is not valid UTF-8; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) or remove that line.");
         }
     }
