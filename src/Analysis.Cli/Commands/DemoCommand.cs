@@ -46,6 +46,7 @@ public static class DemoCommand
                 BatchSize = 32,
                 Device = Runtime.Device.Cpu,
                 Overwrite = true,
+                ForceCollections = true,
                 CommandLine = ["analysis", .. parse.Tokens.Select(t => t.Value)],
             };
             var summary = ExtractCommand.Extract(request, parse.InvocationConfiguration.Error);

@@ -31,9 +31,9 @@ public static class ActivationExtractor
             throw new BadInputException($"--positions {request.Positions.Name()} needs --span-field naming the field that marks each example's span.");
         if (!File.Exists(request.Model)) throw new FileNotFoundException($"The model '{request.Model}' does not exist.", request.Model);
 
-        var source = ExampleSource.Open(request.Data, request.Source);
+        var source = ExampleSource.Open(request.Data, request.Source, request.ForceCollections);
         var tokenizer = Tokenizer.Load(request.Tokenizer);
-        var hooked = HookedModel.Prepare(request.Model, request.Hooks, request.HookMap);
+        var hooked = HookedModel.Prepare(request.Model, request.Hooks, request.HookMap, request.CacheFolder);
         if (hooked.EmbeddingRows is { } rowsInTable && tokenizer.VocabSize > rowsInTable)
             throw new BadInputException(
                 $"The tokenizer '{request.Tokenizer}' has {tokenizer.VocabSize} tokens but the model's embedding has {rowsInTable} rows; use the tokenizer the model was trained with.");
@@ -117,7 +117,7 @@ public static class ActivationExtractor
         foreach (var example in source.Read())
         {
             chunk.Add(example);
-            CollectionPacer.Tick();
+            if (request.ForceCollections) CollectionPacer.Tick();
             if (chunk.Count < request.ExamplesPerPart) continue;
             Handle();
             chunk.Clear();
@@ -148,8 +148,11 @@ public static class ActivationExtractor
             // column buffers (large objects, several times the part's size); the GC reclaims both lazily, so peak
             // memory grew with the input (tools/bench/extraction). One compacting collection per part costs
             // milliseconds against a part's seconds to hours and holds the peak at one part's worth.
-            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            if (request.ForceCollections)
+            {
+                System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
             var record = dir.Writing(DatasetDirectory.PartFileName(part), () => run.WritePart(dir, part, chunk, cancel));
             dir.RecordPart(request.Shard, record);
             written++;
@@ -157,7 +160,7 @@ public static class ActivationExtractor
     }
 
     /// <summary>Runs two rows of seven tokens to learn where each hook's token axis is and its per-token shape.</summary>
-    private static List<HookLayout> ProbeLayouts(InferenceSession session, ModelInputs inputs, HookedModel hooked, int maxLength, int tokenId)
+    internal static List<HookLayout> ProbeLayouts(InferenceSession session, ModelInputs inputs, HookedModel hooked, int maxLength, int tokenId)
     {
         const int batch = 2, length = 7;
         var row = Enumerable.Repeat(tokenId, length).ToArray();

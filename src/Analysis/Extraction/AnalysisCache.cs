@@ -17,9 +17,12 @@ public static class AnalysisCache
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "analysis");
 
     /// <summary>A subfolder of the cache, created if missing.</summary>
-    public static string Folder(params string[] parts)
+    public static string Folder(params string[] parts) => FolderIn(Root, parts);
+
+    /// <summary>A subfolder of the cache rooted at <paramref name="root"/>, created if missing.</summary>
+    public static string FolderIn(string root, params string[] parts)
     {
-        var path = Path.Combine([Root, .. parts]);
+        var path = Path.Combine([root, .. parts]);
         Directory.CreateDirectory(path);
         return path;
     }

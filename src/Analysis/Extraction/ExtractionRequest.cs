@@ -6,6 +6,11 @@ namespace Analysis.Extraction;
 /// <summary>Everything `analysis extract` is asked to do.</summary>
 public sealed record ExtractionRequest
 {
+    /// <summary>The default of <see cref="MaxLength"/>.</summary>
+    public const int DefaultMaxLength = 512;
+    /// <summary>The default of <see cref="BatchSize"/>.</summary>
+    public const int DefaultBatchSize = 16;
+
     /// <summary>The ONNX model file.</summary>
     public required string Model { get; init; }
     /// <summary>tokenizer.json, a folder holding one, or a llama2.c tokenizer.bin.</summary>
@@ -28,9 +33,9 @@ public sealed record ExtractionRequest
     /// </summary>
     public bool PositionsInGraph { get; init; } = true;
     /// <summary>Tokens per example at most (longer examples are truncated, and counted).</summary>
-    public int MaxLength { get; init; } = 512;
+    public int MaxLength { get; init; } = DefaultMaxLength;
     /// <summary>Examples per forward pass.</summary>
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; init; } = DefaultBatchSize;
     /// <summary>Store activations as float16 instead of float32.</summary>
     public bool Float16 { get; init; }
     /// <summary>Where to run.</summary>
@@ -52,6 +57,17 @@ public sealed record ExtractionRequest
     /// The default is the smallest row group DESIGN.md asks for (64–128 MiB).
     /// </summary>
     public long OwnRowGroupBytes { get; init; } = 64L << 20;
+    /// <summary>
+    /// Where hooked graphs (and their position-gathering graphs) are built and reused; null: <see cref="AnalysisCache.Root"/>
+    /// ($ANALYSIS_CACHE, else ~/.cache/analysis).
+    /// </summary>
+    public string? CacheFolder { get; init; }
+    /// <summary>
+    /// Force garbage collections while streaming (young generations every few MiB allocated, a compacting one before each
+    /// part), which holds peak memory at one part's worth (<see cref="CollectionPacer"/>). The command line turns it on;
+    /// a library caller whose process does other work may prefer the runtime's own pacing.
+    /// </summary>
+    public bool ForceCollections { get; init; }
     /// <summary>The command line, recorded in the manifest.</summary>
     public IReadOnlyList<string> CommandLine { get; init; } = [];
 }

@@ -57,16 +57,18 @@ public sealed class HookedModel
 
     /// <summary>
     /// Loads <paramref name="modelPath"/>, resolves <paramref name="patterns"/> (globs over canonical hook names, or raw
-    /// tensor names) with structural discovery and an optional hook map file, and returns the hooked model, built or cached.
+    /// tensor names) with structural discovery and an optional hook map file, and returns the hooked model, built or cached
+    /// under <paramref name="cacheFolder"/> (default <see cref="AnalysisCache.Root"/>).
     /// </summary>
-    public static HookedModel Prepare(string modelPath, IReadOnlyList<string> patterns, string? hookMapPath = null)
+    public static HookedModel Prepare(string modelPath, IReadOnlyList<string> patterns, string? hookMapPath = null, string? cacheFolder = null)
     {
+        var cacheRoot = cacheFolder ?? AnalysisCache.Root;
         if (patterns.Count == 0) throw new BadInputException("Name at least one hook (--hooks 'blocks.*.hook_resid_post') or tensor (--tensors NAME).");
         var sha = DatasetDirectory.Sha256Of(modelPath);
         var resolutionKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             $"hook-resolution/1\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n"
             + $"{(hookMapPath is null ? "" : DatasetDirectory.Sha256Of(hookMapPath))}\n{string.Join("\n", patterns)}")))[..24];
-        var resolutionFile = System.IO.Path.Combine(AnalysisCache.Folder(AnalysisCache.HookedFolder, "resolved"), resolutionKey + ".json");
+        var resolutionFile = System.IO.Path.Combine(AnalysisCache.FolderIn(cacheRoot, AnalysisCache.HookedFolder, "resolved"), resolutionKey + ".json");
         if (HookResolution.TryLoad(resolutionFile) is { } known)
             return new HookedModel(modelPath, sha, known.HookedPath, known.Hooks, known.Outputs, known.EmbeddingRows, known.Branch, known.Opset)
                 { ResolvedFromCache = true };
@@ -81,7 +83,7 @@ public sealed class HookedModel
 
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             $"hooked-model/2\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n{string.Join("\n", hooks.Select(h => $"{h.Name}={h.Tensor}"))}")))[..24];
-        var folder = AnalysisCache.Folder(AnalysisCache.HookedFolder, key);
+        var folder = AnalysisCache.FolderIn(cacheRoot, AnalysisCache.HookedFolder, key);
         var path = System.IO.Path.Combine(folder, "model.onnx");
         // ExposeHooks also records the mapping in the model's metadata, so the cached file describes itself.
         var outputs = model.ExposeHooks(hooks).ToDictionary(h => h.Name, h => h.Output, StringComparer.Ordinal);

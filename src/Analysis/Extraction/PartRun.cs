@@ -51,7 +51,7 @@ internal sealed class PartRun(
             }
             encoded[i] = e;
             partTokens += e.Count;
-            CollectionPacer.Tick();
+            if (request.ForceCollections) CollectionPacer.Tick();
         }
         // Length bucketing: batches of similar length waste little compute on padding. Ties keep input order, so the
         // order (and hence every value) is the same on every run.
@@ -69,7 +69,7 @@ internal sealed class PartRun(
                 RunBatch(writer, batch.Select(i => examples[i]).ToArray(), batch.Select(i => encoded[i]).ToArray());
                 examplesSeen += batch.Length;
                 Report(writer.Rows);
-                CollectionPacer.Tick();
+                if (request.ForceCollections) CollectionPacer.Tick();
             }
             partRows = writer.Rows;
             writer.Finish();

@@ -95,6 +95,7 @@ static ExtractionRequest Request(string modelDir, string data, string output, Di
     Threads = int.Parse(o["threads"]),
     ExamplesPerPart = int.Parse(o["examples-per-part"]),
     Overwrite = true,
+    ForceCollections = true, // as the command line does: the peak-RSS measurement is of that configuration
     Compression = Enum.Parse<Analysis.Parquet.ParquetCompression>(o["compression"], ignoreCase: true),
 };
 

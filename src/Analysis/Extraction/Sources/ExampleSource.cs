@@ -32,8 +32,11 @@ public sealed class ExampleSource
     /// <summary>Row count, hash and label columns of the input.</summary>
     public SourceSchema Schema { get; }
 
-    /// <summary>Opens and validates an input dataset. Bad input throws <see cref="InvalidDataException"/> or <see cref="ArgumentException"/> naming the place.</summary>
-    public static ExampleSource Open(string path, SourceOptions? options = null)
+    /// <summary>
+    /// Opens and validates an input dataset. Bad input throws <see cref="BadInputException"/> naming the place.
+    /// <paramref name="paceCollections"/>: collect young garbage while scanning (<see cref="CollectionPacer"/>).
+    /// </summary>
+    public static ExampleSource Open(string path, SourceOptions? options = null, bool paceCollections = false)
     {
         options ??= new SourceOptions();
         if (!File.Exists(path) && !Directory.Exists(path))
@@ -52,7 +55,7 @@ public sealed class ExampleSource
                 foreach (var (name, value) in record.Fields)
                     types[name] = value.Widen(types.GetValueOrDefault(name));
                 rows++;
-                CollectionPacer.Tick();
+                if (paceCollections) CollectionPacer.Tick();
             }
             sha = reader.Sha256;
             names = reader.FieldNames;
