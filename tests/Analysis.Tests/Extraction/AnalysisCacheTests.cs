@@ -29,6 +29,16 @@ public class AnalysisCacheTests
         Assert.Empty(AnalysisCache.Describe(Path.Combine(root, "absent")));
     }
 
+    /// <summary>Tests never touch the user's cache: the test assembly points $ANALYSIS_CACHE under its output folder.</summary>
+    [Fact]
+    public void TestsUseTheirOwnCacheUnderTheTestOutput()
+    {
+        Assert.Equal(Shared.TestCache.Folder, AnalysisCache.Root);
+        Assert.StartsWith(AppContext.BaseDirectory, AnalysisCache.Root);
+        var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "analysis");
+        Assert.NotEqual(Path.GetFullPath(home), Path.GetFullPath(AnalysisCache.Root));
+    }
+
     private static void Write(string root, string relative, int bytes)
     {
         var path = Path.Combine(root, relative);
