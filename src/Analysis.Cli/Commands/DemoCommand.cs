@@ -21,7 +21,7 @@ public static class DemoCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var output = new Option<string>("--out", "-o") { Description = "Where to write the demo's outputs.", DefaultValueFactory = _ => "demo-output" };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "Where to write the demo's outputs.", DefaultValueFactory = _ => "demo-output" };
         var command = new Command("demo", "Run the main job on the bundled model: extract the residual stream of every layer of stories260K (a real Llama-architecture model) over 3,000 bundled sentences into a Parquet activation dataset, probe each layer for the tokens' first character, and write an HTML report.")
         {
             output,

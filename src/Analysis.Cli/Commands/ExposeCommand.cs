@@ -18,7 +18,7 @@ public static class ExposeCommand
         var hooks = new Option<string[]>("--hooks") { Description = "Canonical hook names or globs (blocks.*.hook_resid_post, blocks.{0,3}.hook_attn_out) or raw tensor names.", AllowMultipleArgumentsPerToken = true };
         var tensors = new Option<string[]>("--tensors") { Description = "Raw ONNX tensor names to expose as well.", AllowMultipleArgumentsPerToken = true };
         var hookMap = new Option<string?>("--hook-map") { Description = "JSON hook map that overrides or extends discovery (docs/onnx.md)." };
-        var output = new Option<string>("--output", "-o") { Description = "Path of the model to write.", Required = true };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "Path of the model to write.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the mapping as JSON." };
         var command = new Command("expose", "Write a copy of a model whose outputs include the chosen hook points.")
         {

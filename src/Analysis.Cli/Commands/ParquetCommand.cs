@@ -60,13 +60,13 @@ public static class ParquetCommand
     private static Command Head()
     {
         var file = FileArgument();
-        var count = new Option<int>("-n") { Description = "How many rows to print.", DefaultValueFactory = _ => 10 };
+        var count = new Option<int>("--rows", "-n") { Description = "How many rows to print.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per row." };
         var cmd = new Command("head", "Print the first rows.") { file, count, json };
         cmd.SetAction(CommandErrors.Guard(parse => WithReader(parse.GetValue(file)!, reader =>
         {
             int n = parse.GetValue(count);
-            if (n < 0) throw new UserInputException($"-n must be zero or more, not {n}.");
+            if (n < 0) throw new UserInputException($"--rows (-n) must be zero or more, not {n}.");
             var o = parse.InvocationConfiguration.Output;
             // One column per top-level field (its first leaf); rows come from as many row groups as needed.
             var columns = reader.Schema.Children.Select(f => reader.Columns.First(c => c.FieldName == f.Name)).ToList();

@@ -15,7 +15,7 @@ public static class PcaCommand
         var components = new Option<int>("--components") { Description = "Number of components.", DefaultValueFactory = _ => 10 };
         var randomized = new Option<bool>("--randomized") { Description = "Randomized PCA (Halko et al.) instead of exact; loads the hook into memory." };
         var label = new Option<string?>("--label") { Description = "Column to colour the report's scatter plot by." };
-        var output = new Option<string>("--out") { Description = "Output directory (results.json, pca-HOOK.parquet).", Required = true };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "Output directory (results.json, pca-HOOK.parquet).", Required = true };
         var command = new Command("pca", "Principal components per hook, with explained variance and projections.") { data, hooks, components, randomized, label, output };
         command.SetAction(CommandErrors.Guard(parse =>
         {

@@ -14,7 +14,7 @@ public static class PlsCommand
         var hooks = new Option<string>("--hooks") { Description = "Hook columns, glob patterns, comma-separated.", DefaultValueFactory = _ => "*" };
         var label = new Option<string>("--label") { Description = "Numeric label column (positive numbers, e.g. the number a token spells).", Required = true };
         var maxComponents = new Option<int>("--max-components") { Description = "Largest PLS component count tried by 5-fold cross-validation.", DefaultValueFactory = _ => 5 };
-        var output = new Option<string>("--out") { Description = "Output directory (results.json).", Required = true };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "Output directory (results.json).", Required = true };
         var command = new Command("pls", "PLS regression per hook and the number-line test: does the first component follow n or log n?") { data, hooks, label, maxComponents, output };
         command.SetAction(CommandErrors.Guard(parse =>
         {

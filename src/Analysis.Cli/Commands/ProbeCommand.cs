@@ -23,7 +23,7 @@ public static class ProbeCommand
         var standardize = new Option<bool>("--standardize") { Description = "Standardize features before fitting." };
         var maxIter = new Option<int>("--max-iter") { Description = "L-BFGS iterations at most (sklearn's max_iter).", DefaultValueFactory = _ => 1000 };
         var save = new Option<bool>("--save-probes") { Description = "Also fit each hook's probe on all rows and save it as JSON and ONNX under OUT/probes." };
-        var output = new Option<string>("--out") { Description = "Output directory (results.json, probe.parquet).", Required = true };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "Output directory (results.json, probe.parquet).", Required = true };
         var command = new Command("probe", "Train a linear probe per hook with majority, shuffled-label and control-task baselines.")
             { data, hooks, label, labelFrom, tokenColumn, groupBy, seeds, c, balanced, standardize, maxIter, save, output };
         command.SetAction(CommandErrors.Guard(parse =>

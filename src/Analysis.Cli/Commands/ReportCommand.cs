@@ -10,7 +10,7 @@ public static class ReportCommand
     public static Command Create()
     {
         var dirs = new Argument<string[]>("DIR") { Description = "Output directories of 'analysis probe', 'pca' or 'pls' (each holds results.json).", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--out") { Description = "HTML file to write.", DefaultValueFactory = _ => "report.html" };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "HTML file to write.", DefaultValueFactory = _ => "report.html" };
         var title = new Option<string>("--title") { Description = "Page title.", DefaultValueFactory = _ => "Analysis report" };
         var command = new Command("report", "Write a self-contained HTML report (inline SVG) of probe, PCA and PLS results.") { dirs, output, title };
         command.SetAction(CommandErrors.Guard(parse =>

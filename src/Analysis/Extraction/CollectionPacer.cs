@@ -14,13 +14,13 @@ public static class CollectionPacer
     /// <summary>Bytes allocated between two collections.</summary>
     public const long Budget = 8 << 20;
 
-    private static long next = GC.GetTotalAllocatedBytes() + Budget;
+    private static long _next = GC.GetTotalAllocatedBytes() + Budget;
 
     /// <summary>Collects gen0 and gen1 if <see cref="Budget"/> bytes were allocated since the last time it did.</summary>
     public static void Tick()
     {
-        if (GC.GetTotalAllocatedBytes() < Volatile.Read(ref next)) return;
+        if (GC.GetTotalAllocatedBytes() < Volatile.Read(ref _next)) return;
         GC.Collect(1, GCCollectionMode.Forced, blocking: true);
-        Volatile.Write(ref next, GC.GetTotalAllocatedBytes() + Budget);
+        Volatile.Write(ref _next, GC.GetTotalAllocatedBytes() + Budget);
     }
 }

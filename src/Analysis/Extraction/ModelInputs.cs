@@ -11,12 +11,12 @@ namespace Analysis.Extraction;
 /// </summary>
 public sealed class ModelInputs
 {
-    private readonly IReadOnlyList<ValueMetadata> inputs;
+    private readonly IReadOnlyList<ValueMetadata> _inputs;
 
     /// <summary>Checks that every input of the model is one this class knows how to fill, in a type it can fill it with.</summary>
     public ModelInputs(IReadOnlyList<ValueMetadata> inputs)
     {
-        this.inputs = inputs;
+        _inputs = inputs;
         if (!inputs.Any(i => i.Name == "input_ids"))
             throw new BadInputException($"The model has no 'input_ids' input (its inputs: {string.Join(", ", inputs.Select(i => i.Name))}); export it with the token ids input named input_ids.");
         foreach (var input in inputs)
@@ -47,7 +47,7 @@ public sealed class ModelInputs
             }
         }
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var input in inputs)
+        foreach (var input in _inputs)
         {
             result[input.Name] = Kind(input.Name) switch
             {
