@@ -1,6 +1,6 @@
 namespace Analysis.Cli;
 
-/// <summary>Process exit codes, as DESIGN.md fixes them.</summary>
+/// <summary>Process exit codes, as docs/architecture.md describes them.</summary>
 public static class ExitCodes
 {
     /// <summary>Success.</summary>

@@ -3,7 +3,7 @@ using Analysis.Onnx.Proto;
 namespace Analysis.Onnx;
 
 /// <summary>
-/// Finds hook points from the graph's structure, not its tensor names (DESIGN.md "Hook points"): the residual stream is
+/// Finds hook points from the graph's structure, not its tensor names (docs/architecture.md): the residual stream is
 /// the chain of Adds that starts at the token embedding lookup and ends at the final norm; each Add brings in a branch,
 /// classified as attention (it contains a Softmax or a fused attention op), MLP (matrix products, no softmax) or
 /// embedding (before the first block). Post-norm models (BERT) are followed through the norm after each Add.

@@ -1,6 +1,6 @@
 namespace Analysis.Onnx;
 
-/// <summary>Canonical hook names (TransformerLens conventions, DESIGN.md "Hook points").</summary>
+/// <summary>Canonical hook names (TransformerLens conventions; docs/architecture.md, "Formats").</summary>
 public static class HookNames
 {
     /// <summary>Token embedding lookup output.</summary>

@@ -54,7 +54,7 @@ public sealed record ExtractionRequest
     /// A batch with at least this many bytes of activations becomes a row group of its own, written straight from the
     /// row buffers into the part file; smaller batches are gathered into row groups of up to 128 MiB, whose pages wait
     /// in memory or a spill file until the row group ends (two more copies of every byte). Either way the same rows.
-    /// The default is the smallest row group DESIGN.md asks for (64–128 MiB).
+    /// The default is the smallest row group we aim for (64–128 MiB).
     /// </summary>
     public long OwnRowGroupBytes { get; init; } = 64L << 20;
     /// <summary>

@@ -1,4 +1,4 @@
-// Benchmark: write and read rows × 768 float32 activations plus the id columns of DESIGN.md, uncompressed and
+// Benchmark: write and read rows × 768 float32 activations plus the id columns of an activation dataset, uncompressed and
 // ZSTD, against DuckDB doing the same COPY / native scan in the same run. Ratios > 1 mean we are faster.
 // Usage: dotnet run -c Release --project tools/bench/parquet -- [--rows N] [--dim D] [--threads T]
 using System.Diagnostics;
