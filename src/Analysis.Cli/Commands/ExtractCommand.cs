@@ -12,6 +12,9 @@ namespace Analysis.Cli.Commands;
 /// <summary>`analysis extract`: text in, Parquet activation dataset out (resumable, shardable).</summary>
 public static class ExtractCommand
 {
+    // The library's defaults, read once so that they are written only in ExtractionRequest.
+    private static readonly ExtractionRequest Defaults = new() { Model = "", Tokenizer = "", Data = "", Output = "", Hooks = [] };
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -21,22 +24,22 @@ public static class ExtractCommand
         var hooks = new Option<string[]>("--hooks") { Description = "Hook patterns over canonical names, e.g. 'blocks.*.hook_resid_post'.", AllowMultipleArgumentsPerToken = true };
         var tensors = new Option<string[]>("--tensors") { Description = "Raw ONNX tensor names to extract as well.", AllowMultipleArgumentsPerToken = true };
         var hookMap = new Option<string?>("--hook-map") { Description = "A JSON hook map overriding discovery (docs/onnx.md)." };
-        var textField = new Option<string>("--text-field") { Description = "The field holding the text.", DefaultValueFactory = _ => "text" };
+        var textField = new Option<string>("--text-field") { Description = "The field holding the text.", DefaultValueFactory = _ => Defaults.Source.TextField };
         var spanField = new Option<string?>("--span-field") { Description = "The field marking each example's span: [start, end] code point offsets, \"start:end\", or a substring." };
         var labels = new Option<string[]?>("--labels") { Description = "The fields to pass through as label columns (default: all but the text and span).", AllowMultipleArgumentsPerToken = true };
-        var positions = new Option<string>("--positions") { Description = "all | first | last | span | mean-span.", DefaultValueFactory = _ => "all" };
-        var maxLength = new Option<int>("--max-length") { Description = "Tokens per example at most; longer examples are truncated (and counted).", DefaultValueFactory = _ => 512 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 16 };
-        var dtype = new Option<string>("--dtype") { Description = "float32 | float16: how activations are stored.", DefaultValueFactory = _ => "float32" };
-        var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:N].", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0: one per core).", DefaultValueFactory = _ => 0 };
+        var positions = new Option<string>("--positions") { Description = "all | first | last | span | mean-span.", DefaultValueFactory = _ => Defaults.Positions.Name() };
+        var maxLength = new Option<int>("--max-length") { Description = "Tokens per example at most; longer examples are truncated (and counted).", DefaultValueFactory = _ => Defaults.MaxLength };
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => Defaults.BatchSize };
+        var dtype = new Option<string>("--dtype") { Description = "float32 | float16: how activations are stored.", DefaultValueFactory = _ => Defaults.Float16 ? "float16" : "float32" };
+        var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:N].", DefaultValueFactory = _ => Defaults.Device.ToString() };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0: one per core).", DefaultValueFactory = _ => Defaults.Threads };
         var output = new Option<string>("--output", "-o", "--out") { Description = "The dataset directory to write (or resume).", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a dataset extracted there with other settings." };
         var shard = new Option<string?>("--shard") { Description = "i/N: extract only shard i of N (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)." };
         var shardCount = new Option<int?>("--shard-count") { Description = "N for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or to override SLURM_ARRAY_TASK_COUNT." };
-        var perPart = new Option<int>("--examples-per-part") { Description = "Examples per part file: the unit of resuming and sharding.", DefaultValueFactory = _ => 1024 };
+        var perPart = new Option<int>("--examples-per-part") { Description = "Examples per part file: the unit of resuming and sharding.", DefaultValueFactory = _ => Defaults.ExamplesPerPart };
         // Snappy saves 0% on float32 activations and costs a third of the write time (docs/bench-extraction.md): none by default.
-        var compression = new Option<string>("--compression") { Description = "none | snappy | zstd | gzip (activations barely compress; zstd saves ~8%).", DefaultValueFactory = _ => "none" };
+        var compression = new Option<string>("--compression") { Description = "none | snappy | zstd | gzip (activations barely compress; zstd saves ~8%).", DefaultValueFactory = _ => Defaults.Compression == ParquetCompression.Uncompressed ? "none" : Defaults.Compression.ToString().ToLowerInvariant() };
         var command = new Command("extract", "Run a model over a text dataset and write the chosen activations as a Parquet dataset (resumable: rerun the same command to continue).")
         {
             model, tokenizer, data, hooks, tensors, hookMap, textField, spanField, labels, positions, maxLength, batchSize, dtype,

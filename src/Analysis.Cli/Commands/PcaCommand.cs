@@ -10,9 +10,10 @@ public static class PcaCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
+        var defaults = new PcaSweepRequest { Data = "", Output = "" }; // the defaults are written once, in the library
         var data = new Option<string>("--data") { Description = "Activation dataset directory (or a Parquet file).", Required = true };
-        var hooks = new Option<string>("--hooks") { Description = "Hook columns, glob patterns, comma-separated.", DefaultValueFactory = _ => "*" };
-        var components = new Option<int>("--components") { Description = "Number of components.", DefaultValueFactory = _ => 10 };
+        var hooks = new Option<string>("--hooks") { Description = "Hook columns, glob patterns, comma-separated.", DefaultValueFactory = _ => defaults.Hooks };
+        var components = new Option<int>("--components") { Description = "Number of components.", DefaultValueFactory = _ => defaults.Components };
         var randomized = new Option<bool>("--randomized") { Description = "Randomized PCA (Halko et al.) instead of exact; loads the hook into memory." };
         var label = new Option<string?>("--label") { Description = "Column to colour the report's scatter plot by." };
         var output = new Option<string>("--output", "-o", "--out") { Description = "Output directory (results.json, pca-HOOK.parquet).", Required = true };

@@ -10,10 +10,11 @@ public static class PlsCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
+        var defaults = new NumberLineSweepRequest { Data = "", Label = "", Output = "" }; // the defaults are written once, in the library
         var data = new Option<string>("--data") { Description = "Activation dataset directory (or a Parquet file).", Required = true };
-        var hooks = new Option<string>("--hooks") { Description = "Hook columns, glob patterns, comma-separated.", DefaultValueFactory = _ => "*" };
+        var hooks = new Option<string>("--hooks") { Description = "Hook columns, glob patterns, comma-separated.", DefaultValueFactory = _ => defaults.Hooks };
         var label = new Option<string>("--label") { Description = "Numeric label column (positive numbers, e.g. the number a token spells).", Required = true };
-        var maxComponents = new Option<int>("--max-components") { Description = "Largest PLS component count tried by 5-fold cross-validation.", DefaultValueFactory = _ => 5 };
+        var maxComponents = new Option<int>("--max-components") { Description = "Largest PLS component count tried by 5-fold cross-validation.", DefaultValueFactory = _ => defaults.MaxComponents };
         var output = new Option<string>("--output", "-o", "--out") { Description = "Output directory (results.json).", Required = true };
         var command = new Command("pls", "PLS regression per hook and the number-line test: does the first component follow n or log n?") { data, hooks, label, maxComponents, output };
         command.SetAction(CommandErrors.Guard(parse =>

@@ -11,17 +11,18 @@ public static class ProbeCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
+        var defaults = new LayerSweepRequest { Data = "", Output = "" }; // the defaults are written once, in the library
         var data = new Option<string>("--data") { Description = "Activation dataset directory (or a Parquet file with float-list columns).", Required = true };
-        var hooks = new Option<string>("--hooks") { Description = "Hook columns to probe, glob patterns, comma-separated (e.g. 'blocks.*.hook_resid_post').", DefaultValueFactory = _ => "*" };
+        var hooks = new Option<string>("--hooks") { Description = "Hook columns to probe, glob patterns, comma-separated (e.g. 'blocks.*.hook_resid_post').", DefaultValueFactory = _ => defaults.Hooks };
         var label = new Option<string?>("--label") { Description = "Label column to predict." };
         var labelFrom = new Option<string?>("--label-from") { Description = "Derive the label from the token: token:first-char, token:last-char, token:char@K, token:length, token:is-digit, token:is-alpha, token:is-upper." };
-        var tokenColumn = new Option<string>("--token-column") { Description = "Column with the token text (word types for the control task, and --label-from).", DefaultValueFactory = _ => "token" };
+        var tokenColumn = new Option<string>("--token-column") { Description = "Column with the token text (word types for the control task, and --label-from).", DefaultValueFactory = _ => defaults.TokenColumn };
         var groupBy = new Option<string?>("--group-by") { Description = "Keep each value of this column on one side of the split (e.g. token or example_id)." };
-        var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds; one split and fit per seed.", DefaultValueFactory = _ => "0,1,2" };
-        var c = new Option<double>("--C") { Description = "Inverse L2 strength (sklearn's C).", DefaultValueFactory = _ => 1.0 };
+        var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds; one split and fit per seed.", DefaultValueFactory = _ => string.Join(",", defaults.Options.Seeds) };
+        var c = new Option<double>("--C") { Description = "Inverse L2 strength (sklearn's C).", DefaultValueFactory = _ => defaults.Options.Model.C };
         var balanced = new Option<bool>("--balanced") { Description = "Class weights n / (classes · count), as sklearn's class_weight='balanced'." };
         var standardize = new Option<bool>("--standardize") { Description = "Standardize features before fitting." };
-        var maxIter = new Option<int>("--max-iter") { Description = "L-BFGS iterations at most (sklearn's max_iter).", DefaultValueFactory = _ => 1000 };
+        var maxIter = new Option<int>("--max-iter") { Description = "L-BFGS iterations at most (sklearn's max_iter).", DefaultValueFactory = _ => defaults.Options.Model.MaxIterations };
         var save = new Option<bool>("--save-probes") { Description = "Also fit each hook's probe on all rows and save it as JSON and ONNX under OUT/probes." };
         var output = new Option<string>("--output", "-o", "--out") { Description = "Output directory (results.json, probe.parquet).", Required = true };
         var command = new Command("probe", "Train a linear probe per hook with majority, shuffled-label and control-task baselines.")

@@ -23,10 +23,10 @@ public static class ActivationExtractor
     public static ExtractionSummary Run(ExtractionRequest request, IProgress<ExtractionProgress>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        if (request.MaxLength < 1) throw new BadInputException($"--max-length must be at least 1, not {request.MaxLength}.");
-        if (request.BatchSize < 1) throw new BadInputException($"--batch-size must be at least 1, not {request.BatchSize}.");
-        if (request.ExamplesPerPart < 1) throw new BadInputException($"--examples-per-part must be at least 1, not {request.ExamplesPerPart}.");
-        if (request.Threads < 0) throw new BadInputException($"--threads must be 0 (one per core) or more, not {request.Threads}.");
+        if (request.MaxLength < 1) throw new BadInputException($"The maximum length (MaxLength, --max-length) must be at least 1, not {request.MaxLength}.");
+        if (request.BatchSize < 1) throw new BadInputException($"The batch size (BatchSize, --batch-size) must be at least 1, not {request.BatchSize}.");
+        if (request.ExamplesPerPart < 1) throw new BadInputException($"The examples per part (ExamplesPerPart, --examples-per-part) must be at least 1, not {request.ExamplesPerPart}.");
+        if (request.Threads < 0) throw new BadInputException($"The thread count (Threads, --threads) must be 0 (one per core) or more, not {request.Threads}.");
         if (request.Positions.NeedsSpan() && request.Source.SpanField is null)
             throw new BadInputException($"--positions {request.Positions.Name()} needs --span-field naming the field that marks each example's span.");
         if (!File.Exists(request.Model)) throw new FileNotFoundException($"The model '{request.Model}' does not exist.", request.Model);
