@@ -170,6 +170,8 @@ public sealed class InferenceSession : IDisposable
         // auto: CUDA when it works; otherwise CPU, and say why.
         if (!environment.HasCuda)
             return Build(options, Device.Cpu, $"running on CPU: the loaded ONNX Runtime ({environment.LibraryPath}) has no CUDA provider; reference Microsoft.ML.OnnxRuntime.Gpu.Linux, not the CPU-only Microsoft.ML.OnnxRuntime, to use a GPU.", createNative);
+        if (CudaLibraries.Check().FirstMissing is { } missing)
+            return Build(options, Device.Cpu, $"running on CPU: CUDA needs {missing.FileName}, which was not found; install {missing.InstalledBy} to use the GPU (analysis doctor lists what CUDA needs).", createNative);
         try
         {
             return Build(options, Device.Cuda(0), null, createNative);

@@ -5,8 +5,7 @@ namespace Analysis.Runtime;
 
 /// <summary>
 /// Inputs and outputs bound to a session once and reused across runs. An output bound to a <see cref="Tensor"/> is
-/// written in place into the caller's memory; an output bound by name alone is allocated by ORT, on the CPU or (with
-/// <see cref="BindOutputOnDevice"/>) on the session's device. Bound caller memory stays pinned until it is rebound,
+/// written in place into the caller's memory; an output bound by name alone is allocated by ORT on the CPU. Bound caller memory stays pinned until it is rebound,
 /// <see cref="Clear"/>ed, or the binding is disposed. Not thread-safe.
 /// </summary>
 public sealed class IoBinding : IDisposable
@@ -42,22 +41,6 @@ public sealed class IoBinding : IDisposable
     {
         session.RequireOutput(name);
         OrtErrors.Call(() => binding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance), $"Could not bind output '{name}'");
-    }
-
-    /// <summary>
-    /// Binds the output <paramref name="name"/> to memory on the session's device (GPU memory for a CUDA session, CPU
-    /// otherwise): the output stays where it was computed, for a later run to read, until copied with <see cref="NativeTensor"/> reads.
-    /// </summary>
-    public void BindOutputOnDevice(string name)
-    {
-        session.RequireOutput(name);
-        if (session.Device.Kind != DeviceKind.Cuda)
-        {
-            BindOutput(name);
-            return;
-        }
-        using var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, session.Device.Index, OrtMemType.Default);
-        OrtErrors.Call(() => binding.BindOutputToDevice(name, memory), $"Could not bind output '{name}' on {session.Device}");
     }
 
     /// <summary>Runs the session with the bound inputs and outputs.</summary>

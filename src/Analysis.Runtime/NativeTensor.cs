@@ -102,16 +102,6 @@ public sealed class NativeTensor : IDisposable
 
     internal OrtValue Value => value;
 
-    /// <summary>Whether the data lives in CPU memory (not on a GPU), so that spans can read it.</summary>
-    internal bool IsOnCpu
-    {
-        get
-        {
-            using var memory = value.GetTensorMemoryInfo();
-            return memory.GetDeviceType() == OrtMemoryInfoDeviceType.CPU;
-        }
-    }
-
     // ORT's own view of the buffer; the official binding knows every type we map except float8 and the packed 4/2-bit ones.
     private Span<byte> RawBytes()
     {
