@@ -30,7 +30,7 @@ public static class ExtractCommand
         var dtype = new Option<string>("--dtype") { Description = "float32 | float16: how activations are stored.", DefaultValueFactory = _ => "float32" };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:N].", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0: one per core).", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--out", "-o") { Description = "The dataset directory to write (or resume).", Required = true };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "The dataset directory to write (or resume).", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a dataset extracted there with other settings." };
         var shard = new Option<string?>("--shard") { Description = "i/N: extract only shard i of N (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)." };
         var shardCount = new Option<int?>("--shard-count") { Description = "N for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or to override SLURM_ARRAY_TASK_COUNT." };
