@@ -31,10 +31,14 @@ public class DeviceTests
     [Fact]
     public void Cuda_without_CUDA_13_names_the_missing_library_and_what_to_install()
     {
-        // This machine has the GPU build of ORT but no NVIDIA driver or CUDA libraries, as most CI machines.
-        var missing = CudaLibraries.Check().FirstMissing;
-        Assert.NotNull(missing);
         var options = new SessionOptions { Device = Device.Cuda(0) };
+        if (CudaLibraries.Check().FirstMissing is not { } missing)
+        {
+            // A GPU machine (tools/gpu/check.sh runs the suite there too): the same request runs on the GPU.
+            using var session = InferenceSession.Open(TestData.NodeModel("test_add"), options);
+            Assert.Equal(Device.Cuda(0), session.Device);
+            return;
+        }
         var e = Assert.Throws<DeviceUnavailableException>(() => InferenceSession.Open(TestData.NodeModel("test_add"), options));
         Assert.Contains(missing.FileName, e.Message);
         Assert.Contains("install", e.Message);
@@ -56,10 +60,12 @@ public class DeviceTests
     public void Auto_falls_back_to_CPU_with_a_note_and_still_runs()
     {
         using var session = InferenceSession.Open(TestData.NodeModel("test_add"), new SessionOptions { Device = Device.Auto });
-        Assert.Equal(Device.Cpu, session.Device);
-        Assert.NotNull(session.DeviceNote);
-        Assert.Contains("CUDA", session.DeviceNote);
-        Assert.Contains("running on CPU", session.DeviceNote);
+        if (CudaLibraries.Check().FirstMissing is { } missing)
+        {
+            Assert.Equal(Device.Cpu, session.Device);
+            Assert.NotNull(session.DeviceNote);
+            Assert.Contains($"running on CPU: CUDA needs {missing.FileName}", session.DeviceNote);
+        }
         using var r = session.Run(new Dictionary<string, Tensor>
         {
             ["x"] = Tensor.Create(Enumerable.Repeat(1f, 60).ToArray(), 3, 4, 5),
