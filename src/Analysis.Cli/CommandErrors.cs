@@ -46,7 +46,7 @@ public static class CommandErrors
     }
 
     /// <summary>A run-time failure whose message already says what happened and what to do; a stack trace adds nothing.</summary>
-    private static bool IsExplained(Exception e) => e is Analysis.Extraction.Dataset.DiskFullException;
+    private static bool IsExplained(Exception e) => e is Analysis.Extraction.Dataset.DiskFullException or InterruptedException;
 
     private static int Report(Exception e, ParseResult parse)
     {
@@ -61,3 +61,6 @@ public static class CommandErrors
 
 /// <summary>The user's input or arguments are wrong; the message says what, where, and how to fix it.</summary>
 public sealed class UserInputException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A signal stopped the command before it finished (a run-time failure, exit 1); the message says how to resume.</summary>
+public sealed class InterruptedException(string message, Exception? inner = null) : Exception(message, inner);

@@ -31,6 +31,7 @@ public static class CommandLine
         root.Subcommands.Add(Commands.TokenizeCommand.Create());
         root.Subcommands.Add(Commands.ParquetCommand.Create());
         root.Subcommands.Add(Commands.CacheCommand.Create());
+        root.Subcommands.Add(Commands.DoctorCommand.Create());
         return root;
     }
 

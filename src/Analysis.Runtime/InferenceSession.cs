@@ -1,29 +1,26 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
-using Analysis.Runtime.Native;
+using Analysis.Runtime.Ort;
+using Microsoft.ML.OnnxRuntime;
+using OrtSession = Microsoft.ML.OnnxRuntime.InferenceSession;
 
 namespace Analysis.Runtime;
 
 /// <summary>
-/// A loaded model ready to run. Thread-safe: several threads may <see cref="Run"/> one session at once.
+/// A loaded model ready to run. Thread-safe: several threads may run one session at once.
 /// </summary>
-public sealed unsafe class InferenceSession : IDisposable
+public sealed class InferenceSession : IDisposable
 {
-    private readonly OrtHandle session;
-    private readonly Utf8Strings inputNames;
-    private readonly Utf8Strings outputNames;
+    private readonly OrtSession session;
     private readonly Dictionary<string, int> inputIndex;
     private readonly Dictionary<string, int> outputIndex;
+    private volatile bool disposed;
 
-    private InferenceSession(OrtHandle session, Device device, string? deviceNote)
+    private InferenceSession(OrtSession session, Device device, string? deviceNote)
     {
         this.session = session;
         Device = device;
         DeviceNote = deviceNote;
-        Inputs = ReadMetadata(isInput: true);
-        Outputs = ReadMetadata(isInput: false);
-        inputNames = new Utf8Strings(Inputs.Select(i => i.Name).ToArray());
-        outputNames = new Utf8Strings(Outputs.Select(o => o.Name).ToArray());
+        Inputs = Describe(session.InputNames, session.InputMetadata);
+        Outputs = Describe(session.OutputNames, session.OutputMetadata);
         inputIndex = Inputs.Select((m, i) => (m.Name, i)).ToDictionary(p => p.Name, p => p.i);
         outputIndex = Outputs.Select((m, i) => (m.Name, i)).ToDictionary(p => p.Name, p => p.i);
     }
@@ -46,104 +43,67 @@ public sealed unsafe class InferenceSession : IDisposable
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"The model file '{modelPath}' does not exist; check the path.", modelPath);
         var path = Path.GetFullPath(modelPath);
-        return Create(options ?? SessionOptions.Default, nativeOptions =>
-        {
-            var utf8 = new Utf8Strings([path]);
-            using (utf8)
-            {
-                nint created;
-                OrtStatus.CheckModelLoad(OrtApi.CreateSession(OrtEnvironment.Shared.Handle, (byte*)utf8[0], nativeOptions, &created),
-                    $"ONNX Runtime cannot load the model '{modelPath}'");
-                return created;
-            }
-        });
+        return Create(options ?? SessionOptions.Default,
+            native => OrtErrors.LoadModel(() => new OrtSession(path, native), $"ONNX Runtime cannot load the model '{modelPath}'"));
     }
 
     /// <summary>Loads a model from its serialized bytes (a model with external data must be opened from its file instead).</summary>
-    public static InferenceSession FromBytes(ReadOnlyMemory<byte> model, SessionOptions? options = null) =>
-        Create(options ?? SessionOptions.Default, nativeOptions =>
-        {
-            using var pin = model.Pin();
-            nint created;
-            OrtStatus.CheckModelLoad(OrtApi.CreateSessionFromArray(OrtEnvironment.Shared.Handle, pin.Pointer, (nuint)model.Length, nativeOptions, &created),
-                "ONNX Runtime cannot load the model from memory");
-            return created;
-        });
+    public static InferenceSession FromBytes(ReadOnlyMemory<byte> model, SessionOptions? options = null)
+    {
+        // The official API takes an array; reuse the caller's when the memory is a whole one.
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(model, out var segment) && segment.Offset == 0
+            && segment.Count == segment.Array!.Length ? segment.Array : model.ToArray();
+        return Create(options ?? SessionOptions.Default,
+            native => OrtErrors.LoadModel(() => new OrtSession(bytes, native), "ONNX Runtime cannot load the model from memory"));
+    }
 
     /// <summary>
     /// Runs the model on <paramref name="inputs"/> (by input name) and returns the outputs named in
     /// <paramref name="outputNames"/>, or all outputs when null. Dispose the results when done with them.
     /// </summary>
-    public RunResults Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string>? outputNames = null)
+    public RunResults Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string>? outputNames = null) =>
+        Run(inputs, outputNames, CancellationToken.None);
+
+    /// <summary>
+    /// Like <see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyList{string}?)"/>; cancelling
+    /// <paramref name="cancellation"/> stops the run inside ORT (<c>RunOptions.Terminate</c>) and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public RunResults Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string>? outputNames, CancellationToken cancellation)
     {
-        var environment = OrtEnvironment.Shared;
-        var outputCount = outputNames?.Count ?? Outputs.Count;
-        var inputCount = inputs.Count;
-        var inNames = ArrayPool<nint>.Shared.Rent(inputCount + 1);
-        var inValues = ArrayPool<nint>.Shared.Rent(inputCount + 1);
-        var outNames = ArrayPool<nint>.Shared.Rent(outputCount + 1);
-        var outValues = ArrayPool<nint>.Shared.Rent(outputCount + 1);
-        var leases = ArrayPool<OrtValueLease>.Shared.Rent(inputCount + 1);
+        // The official session crashes the process when used after disposal, so refuse first.
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var names = new string[outputNames?.Count ?? Outputs.Count];
+        for (var i = 0; i < names.Length; i++) names[i] = outputNames is null ? Outputs[i].Name : Outputs[OutputIndex(outputNames[i])].Name;
+        var inputNames = new string[inputs.Count];
+        var leases = new OrtValueLease[inputs.Count];
+        var values = new OrtValue[inputs.Count];
         var leased = 0;
-        // Pooled arrays hold stale pointers: clear before anything can throw, since the cleanup below releases non-zero ones.
-        outValues.AsSpan(0, outputCount).Clear();
         try
         {
-            for (var i = 0; i < outputCount; i++)
-                outNames[i] = this.outputNames[outputNames is null ? i : OutputIndex(outputNames[i])];
             foreach (var (name, tensor) in inputs)
             {
-                var index = InputIndex(name);
-                leases[leased] = tensor.CreateValue(environment);
-                inNames[leased] = inputNames[index];
-                inValues[leased] = leases[leased].Pointer;
+                InputIndex(name);
+                leases[leased] = tensor.CreateValue();
+                inputNames[leased] = name;
+                values[leased] = leases[leased].Value;
                 leased++;
             }
-            // Hold a reference so a concurrent Dispose cannot release the session under a running call.
-            var added = false;
-            session.DangerousAddRef(ref added);
+            using var terminate = RunTermination.Start(cancellation);
+            IDisposableReadOnlyCollection<OrtValue> outputs;
             try
             {
-                fixed (nint* pInNames = inNames, pInValues = inValues, pOutNames = outNames, pOutValues = outValues)
-                {
-                    OrtStatus.Check(OrtApi.Run(session.DangerousGetHandle(), 0, pInNames, pInValues, (nuint)inputCount, pOutNames, (nuint)outputCount, pOutValues),
-                        "ONNX Runtime failed to run the model");
-                }
+                outputs = session.Run(terminate.Options, inputNames, values, names);
             }
-            finally
+            catch (OnnxRuntimeException e)
             {
-                if (added) session.DangerousRelease();
+                cancellation.ThrowIfCancellationRequested();
+                throw OrtErrors.Translate(e, "ONNX Runtime failed to run the model");
             }
-            var results = new NativeTensor[outputCount];
-            var wrapped = 0;
-            try
-            {
-                for (; wrapped < outputCount; wrapped++)
-                {
-                    var handle = new OrtHandle(outValues[wrapped], OrtApi.ReleaseValue);
-                    outValues[wrapped] = 0;
-                    results[wrapped] = NativeTensor.Wrap(handle, outputNames?[wrapped] ?? Outputs[wrapped].Name);
-                }
-            }
-            catch
-            {
-                for (var i = 0; i < wrapped; i++) results[i].Dispose();
-                throw;
-            }
-            return new RunResults(results);
+            return Wrap(outputs, names);
         }
         finally
         {
             for (var i = 0; i < leased; i++) leases[i].Dispose();
-            // Outputs ORT made but we did not wrap (an error part-way) are released here.
-            for (var i = 0; i < outputCount; i++)
-                if (outValues[i] != 0) OrtApi.ReleaseValue(outValues[i]);
-            ArrayPool<nint>.Shared.Return(inNames);
-            ArrayPool<nint>.Shared.Return(inValues);
-            ArrayPool<nint>.Shared.Return(outNames);
-            ArrayPool<nint>.Shared.Return(outValues);
-            ArrayPool<OrtValueLease>.Shared.Return(leases, clearArray: true);
-            GC.KeepAlive(this);
         }
     }
 
@@ -153,18 +113,43 @@ public sealed unsafe class InferenceSession : IDisposable
     /// <summary>Releases the native session.</summary>
     public void Dispose()
     {
+        disposed = true;
         session.Dispose();
-        inputNames.Dispose();
-        outputNames.Dispose();
     }
 
-    internal nint Pointer => session.Pointer;
+    internal OrtSession Native
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return session;
+        }
+    }
 
-    /// <summary>The UTF-8 name of the input called <paramref name="name"/>; throws listing the real inputs when there is none.</summary>
-    internal nint InputName(string name) => inputNames[InputIndex(name)];
+    /// <summary>Throws listing the real inputs when the model has no input <paramref name="name"/>.</summary>
+    internal void RequireInput(string name) => InputIndex(name);
 
-    /// <summary>The UTF-8 name of the output called <paramref name="name"/>; throws listing the real outputs when there is none.</summary>
-    internal nint OutputName(string name) => outputNames[OutputIndex(name)];
+    /// <summary>Throws listing the real outputs when the model has no output <paramref name="name"/>.</summary>
+    internal void RequireOutput(string name) => OutputIndex(name);
+
+    /// <summary>Takes ownership of ORT's outputs, releasing all of them if one cannot be wrapped.</summary>
+    internal static RunResults Wrap(IDisposableReadOnlyCollection<OrtValue> outputs, IReadOnlyList<string> names)
+    {
+        var values = outputs.ToArray();
+        var results = new NativeTensor[values.Length];
+        var wrapped = 0;
+        try
+        {
+            for (; wrapped < values.Length; wrapped++) results[wrapped] = NativeTensor.Wrap(values[wrapped], names[wrapped]);
+        }
+        catch
+        {
+            for (var i = 0; i < wrapped; i++) results[i].Dispose();
+            for (var i = wrapped + 1; i < values.Length; i++) values[i].Dispose();
+            throw;
+        }
+        return new RunResults(results);
+    }
 
     private int InputIndex(string name) => inputIndex.TryGetValue(name, out var i) ? i
         : throw new ArgumentException($"The model has no input named '{name}'; its inputs are: {string.Join(", ", Inputs.Select(x => x.Name))}.", nameof(name));
@@ -172,7 +157,7 @@ public sealed unsafe class InferenceSession : IDisposable
     private int OutputIndex(string name) => outputIndex.TryGetValue(name, out var i) ? i
         : throw new ArgumentException($"The model has no output named '{name}'; its outputs are: {string.Join(", ", Outputs.Select(x => x.Name))}.", nameof(name));
 
-    private static InferenceSession Create(SessionOptions options, Func<nint, nint> createNative)
+    private static InferenceSession Create(SessionOptions options, Func<Microsoft.ML.OnnxRuntime.SessionOptions, OrtSession> createNative)
     {
         var environment = OrtEnvironment.Shared;
         var requested = options.Device;
@@ -184,7 +169,9 @@ public sealed unsafe class InferenceSession : IDisposable
         }
         // auto: CUDA when it works; otherwise CPU, and say why.
         if (!environment.HasCuda)
-            return Build(options, Device.Cpu, $"running on CPU: the loaded ONNX Runtime ({environment.LibraryPath}) is a CPU-only build without the CUDA provider; set {OrtEnvironment.LibraryVariable} to the GPU build of ONNX Runtime 1.30 to use a GPU.", createNative);
+            return Build(options, Device.Cpu, $"running on CPU: the loaded ONNX Runtime ({environment.LibraryPath}) has no CUDA provider; reference Microsoft.ML.OnnxRuntime.Gpu.Linux, not the CPU-only Microsoft.ML.OnnxRuntime, to use a GPU.", createNative);
+        if (CudaLibraries.Check().FirstMissing is { } missing)
+            return Build(options, Device.Cpu, $"running on CPU: CUDA needs {missing.FileName}, which was not found; install {missing.InstalledBy} to use the GPU (analysis doctor lists what CUDA needs).", createNative);
         try
         {
             return Build(options, Device.Cuda(0), null, createNative);
@@ -195,78 +182,36 @@ public sealed unsafe class InferenceSession : IDisposable
         }
     }
 
-    private static InferenceSession Build(SessionOptions options, Device device, string? note, Func<nint, nint> createNative)
+    private static InferenceSession Build(SessionOptions options, Device device, string? note, Func<Microsoft.ML.OnnxRuntime.SessionOptions, OrtSession> createNative)
     {
-        using var nativeOptions = NativeSessionOptions.Create(options, device);
-        var handle = new OrtHandle(createNative(nativeOptions.Pointer), OrtApi.ReleaseSession);
+        using var native = NativeSessionOptions.Create(options, device);
+        var created = createNative(native);
         try
         {
-            return new InferenceSession(handle, device, note);
+            return new InferenceSession(created, device, note);
         }
         catch
         {
-            handle.Dispose();
+            created.Dispose();
             throw;
         }
     }
 
     private static DeviceUnavailableException NoCuda(OrtEnvironment environment, Device requested) => new(
-        $"Device {requested} was requested, but the loaded ONNX Runtime ({environment.LibraryPath}) is a CPU-only build (no libonnxruntime_providers_cuda.so beside it); set {OrtEnvironment.LibraryVariable} to libonnxruntime.so of the official GPU build of ONNX Runtime 1.30 (its folder must also hold libonnxruntime_providers_cuda.so and libonnxruntime_providers_shared.so), or use --device cpu or auto.");
+        $"Device {requested} was requested, but the loaded ONNX Runtime ({environment.LibraryPath}) has no CUDA provider (no {OrtEnvironment.CudaProviderLibrary} beside it); build against Microsoft.ML.OnnxRuntime.Gpu.Linux (the GPU build), keep the CPU-only Microsoft.ML.OnnxRuntime out of the dependencies, or use --device cpu or auto.");
 
-    private IReadOnlyList<ValueMetadata> ReadMetadata(bool isInput)
-    {
-        var environment = OrtEnvironment.Shared;
-        var pointer = session.Pointer;
-        nuint count;
-        OrtStatus.Check(isInput ? OrtApi.SessionGetInputCount(pointer, &count) : OrtApi.SessionGetOutputCount(pointer, &count));
-        var result = new ValueMetadata[(int)count];
-        for (nuint i = 0; i < count; i++)
+    private static ValueMetadata[] Describe(IReadOnlyList<string> names, IReadOnlyDictionary<string, NodeMetadata> metadata) =>
+        names.Select(name =>
         {
-            byte* rawName;
-            OrtStatus.Check(isInput
-                ? OrtApi.SessionGetInputName(pointer, i, environment.DefaultAllocator, &rawName)
-                : OrtApi.SessionGetOutputName(pointer, i, environment.DefaultAllocator, &rawName));
-            var name = Marshal.PtrToStringUTF8((nint)rawName) ?? "";
-            environment.Free(rawName);
-            nint typeInfo;
-            OrtStatus.Check(isInput ? OrtApi.SessionGetInputTypeInfo(pointer, i, &typeInfo) : OrtApi.SessionGetOutputTypeInfo(pointer, i, &typeInfo));
-            try
+            var m = metadata[name];
+            var kind = (ValueKind)(int)m.OnnxValueType;
+            if (kind != ValueKind.Tensor) return new ValueMetadata(name, kind, TensorElementType.Undefined, []);
+            var shape = new Dimension[m.Dimensions.Length];
+            for (var d = 0; d < shape.Length; d++)
             {
-                result[(int)i] = Describe(name, typeInfo);
+                var symbol = m.SymbolicDimensions.Length > d ? m.SymbolicDimensions[d] : null;
+                shape[d] = new Dimension(m.Dimensions[d], string.IsNullOrEmpty(symbol) ? null : symbol);
             }
-            finally
-            {
-                OrtApi.ReleaseTypeInfo(typeInfo);
-            }
-        }
-        return result;
-    }
-
-    private static ValueMetadata Describe(string name, nint typeInfo)
-    {
-        ValueKind kind;
-        OrtStatus.Check(OrtApi.GetOnnxTypeFromTypeInfo(typeInfo, &kind));
-        if (kind != ValueKind.Tensor) return new ValueMetadata(name, kind, TensorElementType.Undefined, []);
-        nint tensorInfo; // owned by typeInfo
-        OrtStatus.Check(OrtApi.CastTypeInfoToTensorInfo(typeInfo, &tensorInfo));
-        TensorElementType type;
-        nuint rank;
-        OrtStatus.Check(OrtApi.GetTensorElementType(tensorInfo, &type));
-        OrtStatus.Check(OrtApi.GetDimensionsCount(tensorInfo, &rank));
-        var sizes = new long[(int)rank];
-        var symbols = new nint[(int)rank];
-        fixed (long* s = sizes)
-        fixed (nint* y = symbols)
-        {
-            OrtStatus.Check(OrtApi.GetDimensions(tensorInfo, s, rank));
-            OrtStatus.Check(OrtApi.GetSymbolicDimensions(tensorInfo, (byte**)y, rank));
-        }
-        var shape = new Dimension[(int)rank];
-        for (var d = 0; d < shape.Length; d++)
-        {
-            var symbol = symbols[d] == 0 ? null : Marshal.PtrToStringUTF8(symbols[d]);
-            shape[d] = new Dimension(sizes[d], string.IsNullOrEmpty(symbol) ? null : symbol);
-        }
-        return new ValueMetadata(name, kind, type, shape);
-    }
+            return new ValueMetadata(name, kind, (TensorElementType)(int)m.ElementDataType, shape);
+        }).ToArray();
 }

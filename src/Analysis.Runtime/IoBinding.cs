@@ -1,115 +1,81 @@
-using System.Runtime.InteropServices;
-using Analysis.Runtime.Native;
+using Analysis.Runtime.Ort;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Analysis.Runtime;
 
 /// <summary>
 /// Inputs and outputs bound to a session once and reused across runs. An output bound to a <see cref="Tensor"/> is
-/// written in place into the caller's memory; an output bound by name alone is allocated by ORT on the CPU.
-/// Bound caller memory stays pinned until it is rebound, <see cref="Clear"/>ed, or the binding is disposed.
-/// Not thread-safe.
+/// written in place into the caller's memory; an output bound by name alone is allocated by ORT on the CPU. Bound caller memory stays pinned until it is rebound,
+/// <see cref="Clear"/>ed, or the binding is disposed. Not thread-safe.
 /// </summary>
-public sealed unsafe class IoBinding : IDisposable
+public sealed class IoBinding : IDisposable
 {
     private readonly InferenceSession session;
-    private readonly OrtHandle binding;
+    private readonly OrtIoBinding binding;
     private readonly Dictionary<string, OrtValueLease> inputs = [];
     private readonly Dictionary<string, OrtValueLease> outputs = [];
+    private bool disposed;
 
     internal IoBinding(InferenceSession session)
     {
         this.session = session;
-        nint pointer;
-        OrtStatus.Check(OrtApi.CreateIoBinding(session.Pointer, &pointer), "Could not create an I/O binding");
-        binding = new OrtHandle(pointer, OrtApi.ReleaseIoBinding);
+        binding = OrtErrors.Call(session.Native.CreateIoBinding, "Could not create an I/O binding");
     }
 
     /// <summary>Binds <paramref name="tensor"/> to the input <paramref name="name"/>.</summary>
     public void BindInput(string name, Tensor tensor)
     {
-        var utf8 = session.InputName(name);
-        var lease = tensor.CreateValue(OrtEnvironment.Shared);
-        Keep(inputs, name, lease, OrtApi.BindInput(binding.Pointer, (byte*)utf8, lease.Pointer), $"Could not bind input '{name}'");
+        session.RequireInput(name);
+        Keep(inputs, name, tensor.CreateValue(), value => binding.BindInput(name, value), $"Could not bind input '{name}'");
     }
 
     /// <summary>Binds the output <paramref name="name"/> to <paramref name="tensor"/>: runs write into its memory.</summary>
     public void BindOutput(string name, Tensor tensor)
     {
-        var utf8 = session.OutputName(name);
-        var lease = tensor.CreateValue(OrtEnvironment.Shared);
-        Keep(outputs, name, lease, OrtApi.BindOutput(binding.Pointer, (byte*)utf8, lease.Pointer), $"Could not bind output '{name}'");
+        session.RequireOutput(name);
+        Keep(outputs, name, tensor.CreateValue(), value => binding.BindOutput(name, value), $"Could not bind output '{name}'");
     }
 
     /// <summary>Binds the output <paramref name="name"/> to CPU memory that ORT allocates at each run.</summary>
     public void BindOutput(string name)
     {
-        var utf8 = session.OutputName(name);
-        OrtStatus.Check(OrtApi.BindOutputToDevice(binding.Pointer, (byte*)utf8, OrtEnvironment.Shared.CpuMemoryInfo), $"Could not bind output '{name}'");
+        session.RequireOutput(name);
+        OrtErrors.Call(() => binding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance), $"Could not bind output '{name}'");
     }
 
     /// <summary>Runs the session with the bound inputs and outputs.</summary>
-    public void Run()
+    public void Run() => Run(CancellationToken.None);
+
+    /// <summary>Runs the session with the bound inputs and outputs; cancelling stops the run inside ORT and throws <see cref="OperationCanceledException"/>.</summary>
+    public void Run(CancellationToken cancellation)
     {
-        OrtStatus.Check(OrtApi.RunWithBinding(session.Pointer, 0, binding.Pointer), "ONNX Runtime failed to run the model");
-        GC.KeepAlive(session);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var terminate = RunTermination.Start(cancellation);
+        try
+        {
+            session.Native.RunWithBinding(terminate.Options, binding);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            throw OrtErrors.Translate(e, "ONNX Runtime failed to run the model");
+        }
     }
 
-    /// <summary>The bound outputs after <see cref="Run"/>, in binding order; dispose them when done.</summary>
+    /// <summary>The bound outputs after <see cref="Run()"/>, in binding order; dispose them when done.</summary>
     public RunResults GetOutputs()
     {
-        var environment = OrtEnvironment.Shared;
-        byte* names;
-        nuint* lengths;
-        nuint count;
-        OrtStatus.Check(OrtApi.GetBoundOutputNames(binding.Pointer, environment.DefaultAllocator, &names, &lengths, &count), "Could not read the bound outputs");
-        if (count == 0) return new RunResults([]);
-        var outputNames = new string[(int)count];
-        try
-        {
-            nuint offset = 0;
-            for (var i = 0; i < (int)count; i++)
-            {
-                outputNames[i] = Marshal.PtrToStringUTF8((nint)(names + offset), (int)lengths[i]);
-                offset += lengths[i];
-            }
-        }
-        finally
-        {
-            environment.Free(names);
-            environment.Free(lengths);
-        }
-        nint* values;
-        OrtStatus.Check(OrtApi.GetBoundOutputValues(binding.Pointer, environment.DefaultAllocator, &values, &count), "Could not read the bound outputs");
-        var results = new NativeTensor[(int)count];
-        var wrapped = 0;
-        try
-        {
-            for (; wrapped < (int)count; wrapped++)
-            {
-                var handle = new OrtHandle(values[wrapped], OrtApi.ReleaseValue);
-                values[wrapped] = 0;
-                results[wrapped] = NativeTensor.Wrap(handle, outputNames[wrapped]);
-            }
-        }
-        catch
-        {
-            for (var i = 0; i < wrapped; i++) results[i].Dispose();
-            for (var i = wrapped; i < (int)count; i++)
-                if (values[i] != 0) OrtApi.ReleaseValue(values[i]);
-            throw;
-        }
-        finally
-        {
-            environment.Free(values);
-        }
-        return new RunResults(results);
+        var names = OrtErrors.Call(binding.GetOutputNames, "Could not read the bound outputs");
+        if (names.Length == 0) return new RunResults([]);
+        var values = OrtErrors.Call(binding.GetOutputValues, "Could not read the bound outputs");
+        return InferenceSession.Wrap(values, names);
     }
 
     /// <summary>Unbinds everything and unpins caller memory.</summary>
     public void Clear()
     {
-        OrtApi.ClearBoundInputs(binding.Pointer);
-        OrtApi.ClearBoundOutputs(binding.Pointer);
+        binding.ClearBoundInputs();
+        binding.ClearBoundOutputs();
         Release(inputs);
         Release(outputs);
     }
@@ -117,18 +83,23 @@ public sealed unsafe class IoBinding : IDisposable
     /// <summary>Releases the binding and unpins caller memory.</summary>
     public void Dispose()
     {
-        if (binding.IsClosed) return;
+        if (disposed) return;
+        disposed = true;
         binding.Dispose();
         Release(inputs);
         Release(outputs);
     }
 
-    private static void Keep(Dictionary<string, OrtValueLease> kept, string name, OrtValueLease lease, nint status, string context)
+    private static void Keep(Dictionary<string, OrtValueLease> kept, string name, OrtValueLease lease, Action<OrtValue> bind, string context)
     {
-        if (status != 0)
+        try
+        {
+            OrtErrors.Call(() => bind(lease.Value), context);
+        }
+        catch
         {
             lease.Dispose();
-            throw OrtStatus.ToException(status, context);
+            throw;
         }
         // ORT now holds its own reference to the value; the old one for this name (if any) is no longer bound.
         if (kept.Remove(name, out var previous)) previous.Dispose();

@@ -1,6 +1,5 @@
-using System.Runtime.InteropServices;
-using System.Text;
-using Analysis.Runtime.Native;
+using Analysis.Runtime.Ort;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Analysis.Runtime;
 
@@ -8,14 +7,14 @@ namespace Analysis.Runtime;
 /// A value ONNX Runtime produced and owns (a run's output). Its data is read in place as a span, without copying;
 /// the span is valid until this object is disposed.
 /// </summary>
-public sealed unsafe class NativeTensor : IDisposable
+public sealed class NativeTensor : IDisposable
 {
-    private readonly OrtHandle value;
+    private readonly OrtValue value;
     private readonly long[] shape = [];
-    private readonly void* data;
+    private bool disposed;
 
     /// <summary>Takes ownership of <paramref name="value"/>, releasing it if it cannot be inspected.</summary>
-    internal static NativeTensor Wrap(OrtHandle value, string name)
+    internal static NativeTensor Wrap(OrtValue value, string name)
     {
         try
         {
@@ -28,49 +27,17 @@ public sealed unsafe class NativeTensor : IDisposable
         }
     }
 
-    private NativeTensor(OrtHandle value, string name)
+    private NativeTensor(OrtValue value, string name)
     {
         this.value = value;
         Name = name;
-        var pointer = value.Pointer;
-        int hasValue;
-        OrtStatus.Check(OrtApi.HasValue(pointer, &hasValue), $"Could not inspect output '{name}'");
-        HasValue = hasValue != 0;
-        if (!HasValue)
-        {
-            Kind = ValueKind.Optional;
-            return;
-        }
-        ValueKind kind;
-        OrtStatus.Check(OrtApi.GetValueType(pointer, &kind), $"Could not inspect output '{name}'");
-        Kind = kind;
-        if (kind != ValueKind.Tensor) return;
-
-        nint info;
-        OrtStatus.Check(OrtApi.GetTensorTypeAndShape(pointer, &info), $"Could not read the shape of output '{name}'");
-        try
-        {
-            TensorElementType type;
-            nuint rank;
-            OrtStatus.Check(OrtApi.GetTensorElementType(info, &type));
-            OrtStatus.Check(OrtApi.GetDimensionsCount(info, &rank));
-            ElementType = type;
-            shape = new long[(int)rank];
-            fixed (long* dims = shape) OrtStatus.Check(OrtApi.GetDimensions(info, dims, rank));
-        }
-        finally
-        {
-            OrtApi.ReleaseTensorTypeAndShapeInfo(info);
-        }
-        long count = 1;
-        foreach (var d in shape) count *= d;
-        ElementCount = count;
-        if (ElementType != TensorElementType.String && count > 0)
-        {
-            void* p;
-            OrtStatus.Check(OrtApi.GetTensorMutableData(pointer, &p), $"Could not read the data of output '{name}'");
-            data = p;
-        }
+        Kind = (ValueKind)(int)value.OnnxType;
+        HasValue = Kind != ValueKind.Unknown;
+        if (Kind != ValueKind.Tensor) return;
+        var info = OrtErrors.Call(value.GetTensorTypeAndShape, $"Could not read the shape of output '{name}'");
+        ElementType = (TensorElementType)(int)info.ElementDataType;
+        shape = info.Shape;
+        ElementCount = info.ElementCount;
     }
 
     /// <summary>The output's name.</summary>
@@ -97,7 +64,7 @@ public sealed unsafe class NativeTensor : IDisposable
         get
         {
             RequireNumeric();
-            return data == null ? [] : new Span<byte>(data, checked((int)ElementType.ByteLength(ElementCount)));
+            return ElementCount == 0 ? [] : RawBytes();
         }
     }
 
@@ -108,7 +75,7 @@ public sealed unsafe class NativeTensor : IDisposable
         if (!ElementType.CanView<T>())
             throw new InvalidOperationException($"Output '{Name}' holds {ElementType} elements, which cannot be read as {typeof(T).Name}.");
         // Packed 4/2-bit types are viewed as their bytes.
-        return data == null ? [] : new Span<T>(data, checked((int)(ElementType.ByteLength(ElementCount) / sizeof(T))));
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(Bytes);
     }
 
     /// <summary>A managed copy of the elements.</summary>
@@ -117,42 +84,42 @@ public sealed unsafe class NativeTensor : IDisposable
     /// <summary>The strings of a string tensor (decoded from UTF-8; a copy).</summary>
     public string[] ToStrings()
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (Kind != ValueKind.Tensor || ElementType != TensorElementType.String)
             throw new InvalidOperationException($"Output '{Name}' is not a string tensor ({Describe()}).");
-        var pointer = value.Pointer;
-        nuint length;
-        OrtStatus.Check(OrtApi.GetStringTensorDataLength(pointer, &length), $"Could not read string output '{Name}'");
-        var count = checked((int)ElementCount);
-        var bytes = new byte[(int)length];
-        var offsets = new nuint[count];
-        fixed (byte* b = bytes)
-        fixed (nuint* o = offsets)
-        {
-            if (count > 0) OrtStatus.Check(OrtApi.GetStringTensorContent(pointer, b, length, o, (nuint)count), $"Could not read string output '{Name}'");
-        }
-        var result = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            var start = (int)offsets[i];
-            var end = i + 1 < count ? (int)offsets[i + 1] : bytes.Length;
-            result[i] = Encoding.UTF8.GetString(bytes, start, end - start);
-        }
-        return result;
+        return OrtErrors.Call(value.GetStringTensorAsArray, $"Could not read string output '{Name}'");
     }
 
     /// <summary>Releases ORT's value; spans obtained earlier become invalid.</summary>
-    public void Dispose() => value.Dispose();
+    public void Dispose()
+    {
+        disposed = true;
+        value.Dispose();
+    }
 
     /// <summary>For example <c>logits: Float[1, 7, 32000]</c>.</summary>
     public override string ToString() => $"{Name}: {Describe()}";
 
-    internal nint Pointer => value.Pointer;
+    internal OrtValue Value => value;
+
+    // ORT's own view of the buffer; the official binding knows every type we map except float8 and the packed 4/2-bit ones.
+    private Span<byte> RawBytes()
+    {
+        try
+        {
+            return value.GetTensorMutableRawData();
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new NotSupportedException($"Output '{Name}' holds {ElementType} elements, which the official ONNX Runtime binding cannot expose as memory ({OrtErrors.Parse(e.Message).Message}).", e);
+        }
+    }
 
     private string Describe() => !HasValue ? "no value" : Kind == ValueKind.Tensor ? $"{ElementType}[{string.Join(", ", shape)}]" : Kind.ToString();
 
     private void RequireNumeric()
     {
-        if (value.IsClosed) throw new ObjectDisposedException(nameof(NativeTensor), $"Output '{Name}' was already disposed.");
+        if (disposed) throw new ObjectDisposedException(nameof(NativeTensor), $"Output '{Name}' was already disposed.");
         if (Kind != ValueKind.Tensor || !HasValue)
             throw new NotSupportedException($"Output '{Name}' is {Describe()}, not a tensor; this binding reads tensors only.");
         if (ElementType == TensorElementType.String)

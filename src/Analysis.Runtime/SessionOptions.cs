@@ -20,4 +20,7 @@ public sealed record SessionOptions
 
     /// <summary>Extra ORT session configuration entries (<c>AddSessionConfigEntry</c>), e.g. <c>session.use_env_allocators</c>.</summary>
     public IReadOnlyDictionary<string, string> ConfigEntries { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where ORT saves the graph it optimized (<c>SessionOptions.OptimizedModelFilePath</c>); null saves nothing.</summary>
+    public string? OptimizedModelPath { get; init; }
 }

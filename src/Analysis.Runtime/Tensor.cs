@@ -1,6 +1,7 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
-using Analysis.Runtime.Native;
+using Analysis.Runtime.Ort;
+using Microsoft.ML.OnnxRuntime;
+using OrtTensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 
 namespace Analysis.Runtime;
 
@@ -59,7 +60,7 @@ public abstract class Tensor
     public static Tensor FromStrings(IReadOnlyList<string> values, params ReadOnlySpan<long> shape) => new StringTensor(values, shape);
 
     /// <summary>Creates the <c>OrtValue</c> ORT reads, pinning what it must.</summary>
-    internal abstract OrtValueLease CreateValue(OrtEnvironment environment);
+    internal abstract OrtValueLease CreateValue();
 
     private sealed unsafe class MemoryTensor<T> : Tensor where T : unmanaged
     {
@@ -77,19 +78,17 @@ public abstract class Tensor
             this.data = data;
         }
 
-        internal override OrtValueLease CreateValue(OrtEnvironment environment)
+        internal override OrtValueLease CreateValue()
         {
             var pin = data.Pin();
             try
             {
-                var pointer = pin.Pointer == null ? (void*)EmptyData : pin.Pointer;
-                nint value;
-                fixed (long* dims = shape)
-                {
-                    OrtStatus.Check(OrtApi.CreateTensorWithDataAsOrtValue(environment.CpuMemoryInfo, pointer,
-                        (nuint)((long)data.Length * sizeof(T)), dims, (nuint)shape.Length, ElementType, &value), "Could not create an input tensor");
-                }
-                return new OrtValueLease(new OrtHandle(value, OrtApi.ReleaseValue), pin);
+                // A raw pointer with ORT's element type: the official API refuses CLR types it does not know (System.Half),
+                // so every type goes in as bytes, which is also what lets bfloat16 live in ushort.
+                var pointer = pin.Pointer == null ? EmptyData : (nint)pin.Pointer;
+                var value = OrtErrors.Call(() => OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
+                    (OrtTensorElementType)(int)ElementType, shape, pointer, (long)data.Length * sizeof(T)), "Could not create an input tensor");
+                return new OrtValueLease(value, pin);
             }
             catch
             {
@@ -99,7 +98,7 @@ public abstract class Tensor
         }
     }
 
-    private sealed unsafe class StringTensor : Tensor
+    private sealed class StringTensor : Tensor
     {
         private readonly IReadOnlyList<string> values;
 
@@ -110,36 +109,20 @@ public abstract class Tensor
             this.values = values;
         }
 
-        internal override OrtValueLease CreateValue(OrtEnvironment environment)
+        internal override OrtValueLease CreateValue()
         {
-            nint value;
-            fixed (long* dims = shape)
-            {
-                OrtStatus.Check(OrtApi.CreateTensorAsOrtValue(environment.DefaultAllocator, dims, (nuint)shape.Length,
-                    TensorElementType.String, &value), "Could not create a string tensor");
-            }
-            var handle = new OrtHandle(value, OrtApi.ReleaseValue);
+            var value = OrtErrors.Call(() => OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape), "Could not create a string tensor");
             try
             {
-                using var utf8 = new Utf8Strings(values);
-                var pointers = ArrayPool<nint>.Shared.Rent(Math.Max(values.Count, 1));
-                try
+                OrtErrors.Call(() =>
                 {
-                    for (var i = 0; i < values.Count; i++) pointers[i] = utf8[i];
-                    fixed (nint* p = pointers)
-                    {
-                        OrtStatus.Check(OrtApi.FillStringTensor(value, (byte**)p, (nuint)values.Count), "Could not fill a string tensor");
-                    }
-                }
-                finally
-                {
-                    ArrayPool<nint>.Shared.Return(pointers);
-                }
-                return new OrtValueLease(handle, default);
+                    for (var i = 0; i < values.Count; i++) value.StringTensorSetElementAt(values[i].AsSpan(), i);
+                }, "Could not fill a string tensor");
+                return new OrtValueLease(value, default);
             }
             catch
             {
-                handle.Dispose();
+                value.Dispose();
                 throw;
             }
         }

@@ -79,6 +79,65 @@ public class ExtractCommandTests
         }
     }
 
+    /// <summary>
+    /// SIGTERM (as Ctrl-C, a job scheduler or `timeout` sends it) stops the run within seconds, non-zero, with one sentence
+    /// saying the same command resumes; the rerun completes to exactly the dataset of an uninterrupted run.
+    /// </summary>
+    [Fact]
+    public async Task TerminatedRunStopsQuicklyAndResumesToTheSameDataset()
+    {
+        var temp = Directory.CreateTempSubdirectory("analysis-term-").FullName;
+        try
+        {
+            var data = Path.Combine(temp, "data.jsonl");
+            File.WriteAllLines(data, File.ReadLines(Path.Combine(Root, "tools", "demo", "stories.jsonl")).Take(3000));
+            var stopped = Path.Combine(temp, "stopped");
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "analysis.dll"));
+            foreach (var a in Args(data, stopped)) start.ArgumentList.Add(a);
+            TimeSpan toExit;
+            string error;
+            using (var process = Process.Start(start)!)
+            {
+                var stderr = process.StandardError.ReadToEndAsync();
+                var progress = Path.Combine(stopped, "_progress", "shard-0-of-1.json");
+                var clock = Stopwatch.StartNew();
+                while (!File.Exists(progress) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(5);
+                if (process.HasExited)
+                    Assert.Fail($"the extraction ended (exit {process.ExitCode}) before it could be stopped: {await stderr}");
+                using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+                clock.Restart();
+                Assert.True(process.WaitForExit(TimeSpan.FromSeconds(10)), "the extraction did not stop within 10 s of SIGTERM");
+                toExit = clock.Elapsed;
+                error = await stderr;
+                Assert.True(process.ExitCode == 1, $"exit {process.ExitCode}: {error}");
+            }
+            Assert.Contains("Stopped by SIGTERM", error);
+            Assert.Contains("run the same command again to resume", error);
+            Assert.DoesNotContain("   at ", error);
+            Assert.False(File.Exists(Path.Combine(stopped, "_manifest.json")), "the stopped run wrote a manifest");
+            var before = Hashes(stopped);
+            Assert.True(before.Count is >= 1 and < 120, $"{before.Count} parts were complete when the process was stopped");
+            Assert.Empty(Directory.GetFiles(stopped, ".*", SearchOption.AllDirectories)); // the part in progress was discarded
+            Console.WriteLine($"SIGTERM to exit: {toExit.TotalMilliseconds:F0} ms, {before.Count} parts kept");
+
+            var (code, output, err) = await Run(Args(data, stopped));
+            Assert.True(code == 0, output + err);
+            Assert.Contains("already complete", output);
+            var clean = Path.Combine(temp, "clean");
+            (code, output, err) = await Run(Args(data, clean));
+            Assert.True(code == 0, output + err);
+            Assert.Equal(Hashes(clean), Hashes(stopped));
+            (code, output, _) = await Run("dataset", "info", stopped);
+            Assert.Equal(0, code);
+            Assert.Contains("120/120 complete", output);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task BadInputExitsTwoWithOneSentence()
     {

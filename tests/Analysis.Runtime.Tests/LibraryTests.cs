@@ -1,63 +1,40 @@
-using Analysis.Runtime.Native;
+using Analysis.Runtime.Ort;
 
 namespace Analysis.Runtime.Tests;
 
-/// <summary>Which libonnxruntime is loaded: explicit path, then ANALYSIS_ORT_LIB, then the bundled copy.</summary>
+/// <summary>The loaded library is the GPU build of ONNX Runtime 1.31 from NuGet, and ORT's errors keep their codes.</summary>
 public class LibraryTests
 {
-    private static readonly string Bundled = Path.Combine(AppContext.BaseDirectory, OrtLibrary.BundledFileName);
-
     [Fact]
-    public void The_build_copied_the_library_next_to_the_test_binaries() => Assert.True(File.Exists(Bundled), Bundled);
-
-    [Fact]
-    public void Bundled_copy_is_the_default() => Assert.Equal(Bundled, OrtLibrary.Resolve(null, null));
-
-    [Fact]
-    public void Environment_variable_beats_the_bundled_copy_and_explicit_beats_both()
+    public void The_loaded_library_is_ORT_1_31_from_the_test_binaries_folder()
     {
-        var folder = Directory.CreateTempSubdirectory("ort-lib-").FullName;
-        try
-        {
-            var fromEnv = Path.Combine(folder, "libonnxruntime.so.1.30.0");
-            File.Copy(Bundled, fromEnv);
-            Assert.Equal(fromEnv, OrtLibrary.Resolve(null, fromEnv));
-            Assert.Equal(fromEnv, OrtLibrary.Resolve(null, folder)); // a folder means the library inside it
-            Assert.Equal(Bundled, OrtLibrary.Resolve(Bundled, fromEnv));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var environment = OrtEnvironment.Shared;
+        Assert.StartsWith("1.31", environment.Version);
+        Assert.Equal(AppContext.BaseDirectory.TrimEnd('/'), Path.GetDirectoryName(environment.LibraryPath));
     }
 
     [Fact]
-    public void A_missing_override_names_the_variable()
+    public void The_loaded_library_is_the_GPU_build_with_the_CUDA_provider_beside_it()
     {
-        var e = Assert.Throws<FileNotFoundException>(() => OrtLibrary.Resolve(null, "/nowhere/libonnxruntime.so"));
-        Assert.Contains(OrtEnvironment.LibraryVariable, e.Message);
+        // The CPU-only package Microsoft.ML.OnnxRuntime, if it entered the dependency graph, would replace this library silently.
+        var environment = OrtEnvironment.Shared;
+        Assert.Contains(OrtEnvironment.CudaProvider, environment.AvailableProviders);
+        Assert.Contains(OrtEnvironment.CpuProvider, environment.AvailableProviders);
+        Assert.True(File.Exists(environment.CudaProviderPath), environment.CudaProviderPath);
+        Assert.True(environment.HasCuda);
     }
 
-    [Fact]
-    public void A_file_that_is_not_a_library_is_InvalidData()
+    [Theory]
+    [InlineData("[ErrorCode:InvalidArgument] Invalid rank for input: x", OrtErrorCode.InvalidArgument, "Invalid rank for input: x")]
+    [InlineData("[ErrorCode:NoSuchFile] Load model from m.onnx failed", OrtErrorCode.NoSuchFile, "Load model from m.onnx failed")]
+    [InlineData("[ErrorCode:InvalidProtobuf] Protobuf parsing failed.", OrtErrorCode.InvalidProtobuf, "Protobuf parsing failed.")]
+    [InlineData("[ErrorCode:RuntimeException] Non-zero status code", OrtErrorCode.RuntimeException, "Non-zero status code")]
+    [InlineData("[ErrorCode:NotImplemented] no kernel", OrtErrorCode.NotImplemented, "no kernel")]
+    [InlineData("no prefix at all", OrtErrorCode.Fail, "no prefix at all")]
+    public void The_error_code_is_read_back_from_the_official_message(string text, OrtErrorCode code, string message)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"not-a-library-{Guid.NewGuid():N}.so");
-        File.WriteAllText(path, "not ELF");
-        try
-        {
-            Assert.Throws<InvalidDataException>(() => OrtLibrary.Load(path));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    [Fact]
-    public void A_library_that_is_not_ONNX_Runtime_is_InvalidData()
-    {
-        var libc = new[] { "/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6" }.First(File.Exists);
-        var e = Assert.Throws<InvalidDataException>(() => OrtLibrary.Load(libc));
-        Assert.Contains("OrtGetApiBase", e.Message);
+        var (parsedCode, parsedMessage) = OrtErrors.Parse(text);
+        Assert.Equal(code, parsedCode);
+        Assert.Equal(message, parsedMessage);
     }
 }

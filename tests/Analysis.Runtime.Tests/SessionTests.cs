@@ -3,17 +3,6 @@ namespace Analysis.Runtime.Tests;
 public class SessionTests
 {
     [Fact]
-    public void Environment_loads_the_bundled_library_version_1_30()
-    {
-        var env = OrtEnvironment.Shared;
-        Assert.Equal("1.30.0", env.Version);
-        Assert.Contains("CPUExecutionProvider", env.AvailableProviders);
-        Console.Error.WriteLine("providers: " + string.Join(",", env.AvailableProviders));
-        if (Environment.GetEnvironmentVariable(OrtEnvironment.LibraryVariable) is null)
-            Assert.Equal(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"), env.LibraryPath);
-    }
-
-    [Fact]
     public void Add_model_matches_its_expected_output_and_reports_metadata()
     {
         var folder = TestData.NodeTest("test_add");

@@ -20,7 +20,7 @@ TOKENIZER=${TOKENIZER:-/shared/models/pythia-410m/tokenizer.json}
 DATA=${DATA:-/shared/data/corpus.jsonl}
 OUT=${OUT:-/shared/activations/pythia-410m-resid}
 
-# For a GPU, point ANALYSIS_ORT_LIB at the official ONNX Runtime 1.30 GPU build (see docs/runtime.md).
+# On GPU nodes (CUDA 13 and cuDNN 9 installed) --device auto uses the GPU; `analysis doctor` says what is missing (docs/runtime.md).
 "$REPO/analysis" extract \
   --model "$MODEL" --tokenizer "$TOKENIZER" --data "$DATA" \
   --hooks 'blocks.*.hook_resid_post' --positions all --max-length 512 --batch-size 16 \

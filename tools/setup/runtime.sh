@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # Analysis.Runtime's needs on a clean Debian machine (run by tools/setup.sh, which defines apt_install). Idempotent.
-# - npm: the build fetches libonnxruntime.so.1 from npm onnxruntime-node@1.30.0 once (npm pack, no install scripts).
+# ONNX Runtime itself comes from NuGet (Microsoft.ML.OnnxRuntime.Managed + Gpu.Linux), restored by the build.
 # - the en_US.UTF-8 locale: ONNX Runtime's StringNormalizer needs it (four libonnx-testdata conformance tests).
 set -euo pipefail
-
-command -v npm >/dev/null 2>&1 || apt_install npm
 
 if ! locale -a 2>/dev/null | grep -qiE '^en_US\.utf-?8$'; then
   apt_install locales

@@ -83,20 +83,34 @@ public static class ExtractCommand
         return command;
     }
 
-    /// <summary>Runs an extraction with a progress display on <paramref name="error"/>.</summary>
-    public static ExtractionSummary Extract(ExtractionRequest request, TextWriter error) =>
-        ProgressDisplay.Run("extract", error, report =>
+    /// <summary>
+    /// Runs an extraction with a progress display on <paramref name="error"/>. Ctrl-C or SIGTERM stops it within the running
+    /// forward pass: the part in progress is discarded, completed parts stay recorded, and rerunning resumes.
+    /// </summary>
+    public static ExtractionSummary Extract(ExtractionRequest request, TextWriter error)
+    {
+        using var interruption = Interruption.Listen();
+        try
         {
-            var summary = ActivationExtractor.Run(request, new CallbackProgress<ExtractionProgress>(p =>
+            return ProgressDisplay.Run("extract", error, report =>
             {
-                var seconds = Math.Max(p.Elapsed.TotalSeconds, 1e-3);
-                report(new ProgressDisplay.Snapshot(p.ExamplesDone, p.ExamplesTotal,
-                    string.Create(CultureInfo.InvariantCulture, $"examples, {p.Tokens / seconds:N0} tok/s, {p.BytesWritten / 1e6:N1} MB")));
-            }));
-            if (summary.DeviceNote is { } note) error.WriteLine($"analysis: note: {note}");
-            if (summary.BranchNote is { } branch) error.WriteLine($"analysis: note: ran the model's no-cache branch ({branch})");
-            return summary;
-        });
+                var summary = ActivationExtractor.Run(request, new CallbackProgress<ExtractionProgress>(p =>
+                {
+                    var seconds = Math.Max(p.Elapsed.TotalSeconds, 1e-3);
+                    report(new ProgressDisplay.Snapshot(p.ExamplesDone, p.ExamplesTotal,
+                        string.Create(CultureInfo.InvariantCulture, $"examples, {p.Tokens / seconds:N0} tok/s, {p.BytesWritten / 1e6:N1} MB")));
+                }), interruption.Token);
+                if (summary.DeviceNote is { } note) error.WriteLine($"analysis: note: {note}");
+                if (summary.BranchNote is { } branch) error.WriteLine($"analysis: note: ran the model's no-cache branch ({branch})");
+                return summary;
+            });
+        }
+        catch (Exception e) when (interruption.Caused(e))
+        {
+            throw new InterruptedException(
+                $"Stopped by {interruption.Signal}: the part in progress was discarded and the completed parts in '{request.Output}' are kept; run the same command again to resume.", e);
+        }
+    }
 
     /// <summary>Prints the closing summary of an extraction.</summary>
     public static void PrintSummary(ExtractionSummary s, ExtractionRequest request, TextWriter output)

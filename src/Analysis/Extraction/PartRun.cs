@@ -66,7 +66,7 @@ internal sealed class PartRun(
             {
                 cancel.ThrowIfCancellationRequested();
                 var batch = order.AsSpan(start, Math.Min(request.BatchSize, order.Length - start)).ToArray();
-                RunBatch(writer, batch.Select(i => examples[i]).ToArray(), batch.Select(i => encoded[i]).ToArray());
+                RunBatch(writer, batch.Select(i => examples[i]).ToArray(), batch.Select(i => encoded[i]).ToArray(), cancel);
                 examplesSeen += batch.Length;
                 Report(writer.Rows);
                 if (request.ForceCollections) CollectionPacer.Tick();
@@ -85,7 +85,7 @@ internal sealed class PartRun(
             bytes, DatasetDirectory.Sha256Of(path), examples[0].Id, examples[^1].Id);
     }
 
-    private void RunBatch(PartWriter writer, SourceExample[] examples, EncodedText[] encoded)
+    private void RunBatch(PartWriter writer, SourceExample[] examples, EncodedText[] encoded, CancellationToken cancel)
     {
         int length = encoded.Max(e => e.Count);
         if (length == 0) return;
@@ -97,7 +97,8 @@ internal sealed class PartRun(
             if (k == 0) return; // nothing selected in the whole batch (spans truncated away): no rows, no run needed
             feeds[PositionGatherModel.IndicesInput] = Indices(selections, k);
         }
-        using var results = session.Run(feeds, outputNames);
+        // Cancelling stops the forward pass inside ORT (RunOptions.Terminate), so a stop request is honoured within one operator.
+        using var results = session.Run(feeds, outputNames, cancel);
         foreach (var name in outputNames) OutputBytes += results[name].Bytes.Length;
         var tensors = hooks.Select((h, i) => results[gatheredOutputs[i] ?? h.Output]).ToArray();
         // The j-th selected token t of row b: at t in a full output (padded to length), at j in a gathered one (k long).

@@ -12,7 +12,7 @@ using Analysis.Tokenizers;
 //   throughput MODEL DATA OUT IDS [options]   extraction vs the bare forward pass, interleaved rounds
 //   rss        MODEL DATA OUT [options]       one extraction, then peak RSS (VmHWM) of this process
 //   positions  MODEL DATA OUT [options]       --positions P (default last) selected in the graph vs on the CPU, interleaved rounds
-// Options: --max-length N, --batch-size N, --rounds N, --threads N, --hooks PATTERN, --compression C, --examples-per-part N,
+// Options: --max-length N, --batch-size N, --rounds N, --threads N, --device cpu|cuda[:N], --hooks PATTERN, --compression C, --examples-per-part N,
 //          --also-compression C (throughput: a third timing per round, the extraction with codec C), --positions P,
 //          --positions-in-graph true|false (rss: select positions in the graph or on the CPU).
 // Every result is printed as one JSON object per line for run.sh.
@@ -42,7 +42,7 @@ static Dictionary<string, string> Options(string[] rest)
     {
         ["max-length"] = "128", ["batch-size"] = "16", ["rounds"] = "3", ["threads"] = "0",
         ["hooks"] = "blocks.*.hook_resid_post", ["compression"] = "uncompressed", ["examples-per-part"] = "1024", ["positions"] = "all",
-        ["positions-in-graph"] = "true",
+        ["positions-in-graph"] = "true", ["device"] = "cpu",
     };
     for (int i = 0; i + 1 < rest.Length; i += 2) o[rest[i][2..]] = rest[i + 1];
     return o;
@@ -91,7 +91,7 @@ static ExtractionRequest Request(string modelDir, string data, string output, Di
     PositionsInGraph = bool.Parse(o["positions-in-graph"]),
     MaxLength = int.Parse(o["max-length"]),
     BatchSize = int.Parse(o["batch-size"]),
-    Device = Device.Cpu,
+    Device = Device.Parse(o["device"]),
     Threads = int.Parse(o["threads"]),
     ExamplesPerPart = int.Parse(o["examples-per-part"]),
     Overwrite = true,

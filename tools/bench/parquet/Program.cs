@@ -3,12 +3,10 @@
 // Usage: dotnet run -c Release --project tools/bench/parquet -- [--rows N] [--dim D] [--threads T]
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Analysis.Parquet;
 
 int rows = Arg("--rows", 100_000), dim = Arg("--dim", 768), threads = Arg("--threads", 1), rounds = Arg("--rounds", 3);
 const int Batch = 512;
-string root = FindRoot();
 string dir = Directory.CreateTempSubdirectory("parquet-bench-").FullName;
 Console.WriteLine($"rows {rows:N0} × dim {dim} float32 + example_id, position, token_id, token, char_start, char_end; batch {Batch} rows;");
 Console.WriteLine($"DuckDB threads {threads}; best of {rounds} interleaved rounds; scratch {dir}");
@@ -36,15 +34,10 @@ try
             Record($"read_{codec}", readSeconds);
             sizes[$"ours_{codec}"] = new FileInfo(path).Length;
         }
-        var psi = new ProcessStartInfo("node", [Path.Combine(root, "tools", "parquet-interop", "bench.mjs"), Path.Combine(dir, "ours-Uncompressed.parquet"), dir, threads.ToString(CultureInfo.InvariantCulture)])
-        { RedirectStandardOutput = true, WorkingDirectory = Path.Combine(root, "tools", "parquet-interop") };
-        using var node = Process.Start(psi)!;
-        var duck = JsonNode.Parse(node.StandardOutput.ReadToEnd())!.AsObject();
-        node.WaitForExit();
-        if (node.ExitCode != 0) throw new InvalidOperationException("node bench.mjs failed; run `bash tools/setup/parquet.sh` first.");
-        foreach (var (k, v) in duck) if (!k.StartsWith("sum", StringComparison.Ordinal)) Record("duck_" + k, v!.GetValue<double>());
-        duckSum = duck["sum_own_uncompressed"]!.GetValue<double>();
-        duckOnOurs = duck["sum_ours"]!.GetValue<double>();
+        var duck = DuckDbSide.Run(Path.Combine(dir, "ours-Uncompressed.parquet"), dir, threads);
+        foreach (var (k, v) in duck) if (!k.StartsWith("sum", StringComparison.Ordinal)) Record("duck_" + k, v);
+        duckSum = duck["sum_own_uncompressed"];
+        duckOnOurs = duck["sum_ours"];
         foreach (var codec in new[] { "uncompressed", "zstd" }) sizes[$"duck_{codec}"] = new FileInfo(Path.Combine(dir, $"duckdb-{codec}.parquet")).Length;
     }
     string Rate(double s) => $"{s,7:F2} s {floatMb / s,7:F0} MB/s";
@@ -134,11 +127,4 @@ int Arg(string name, int fallback)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-}
-
-static string FindRoot()
-{
-    var d = new DirectoryInfo(AppContext.BaseDirectory);
-    while (d is not null && !File.Exists(Path.Combine(d.FullName, "Analysis.sln"))) d = d.Parent;
-    return d?.FullName ?? throw new InvalidOperationException("Run the benchmark from inside the repository.");
 }
