@@ -91,18 +91,23 @@ public sealed partial class OnnxModel
     public IReadOnlyList<ExternalDataReference> ExternalData =>
         TensorWalk.All(Proto).Where(ExternalDataReference.IsExternal).Select(t => ExternalDataReference.Parse(t, Name)).ToList();
 
-    /// <summary>Absolute path of an external data location (relative to <see cref="Directory"/>).</summary>
-    public string ResolveExternalPath(string location)
+    /// <summary>
+    /// Absolute path of an external data location (relative to <see cref="Directory"/>); an absolute location, one with
+    /// '..', or one that a symbolic link takes outside the folder throws <see cref="InvalidDataException"/>.
+    /// </summary>
+    public string ResolveExternalPath(string location) => ResolveExternalPath(location, $"The external data of '{Name}'");
+
+    private string ResolveExternalPath(string location, string what)
     {
         if (Directory is null)
             throw new InvalidDataException($"'{Name}' refers to external data '{location}' but was loaded from bytes without a folder; load it from its file instead.");
-        return Path.GetFullPath(Path.Combine(Directory, location));
+        return ContainedPath.Resolve(Directory, location, what);
     }
 
     private void CheckExternalFile(ExternalDataReference r)
     {
         if (Directory is null) return; // Checked when the data is read or the model is saved next to its weights.
-        var path = ResolveExternalPath(r.Location);
+        var path = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
         if (!File.Exists(path))
             throw new InvalidDataException($"External data file '{path}' for tensor '{r.Tensor}' of '{Name}' is missing; keep weight files next to the model.");
         var size = new FileInfo(path).Length;
@@ -123,7 +128,7 @@ public sealed partial class OnnxModel
         if (!ExternalDataReference.IsExternal(tensor)) return TensorData.ToRawBytes(tensor);
         var r = ExternalDataReference.Parse(tensor, Name);
         CheckExternalFile(r);
-        var path = ResolveExternalPath(r.Location);
+        var path = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
         using var file = File.OpenRead(path);
         var length = r.Length ?? file.Length - r.Offset;
         if (length > Array.MaxLength)
@@ -154,8 +159,8 @@ public sealed partial class OnnxModel
 
     /// <summary>
     /// Writes the model atomically (temporary file, then rename). Weight files are never copied or rewritten:
-    /// saved next to them, references are unchanged; saved elsewhere, they are hard-linked into the new folder
-    /// or, where that fails, referenced by a relative path.
+    /// saved next to them, references are unchanged; saved elsewhere, they are hard-linked into the new folder, and where
+    /// that fails an <see cref="IOException"/> is thrown before anything is written (a location outside the folder would be refused on load).
     /// </summary>
     public SaveReport Save(string path, SaveOptions? options = null)
     {
@@ -170,8 +175,8 @@ public sealed partial class OnnxModel
         foreach (var t in TensorWalk.All(output).Where(ExternalDataReference.IsExternal))
         {
             var r = ExternalDataReference.Parse(t, Name);
-            var source = ResolveExternalPath(r.Location);
             CheckExternalFile(r);
+            var source = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
             if (!links.TryGetValue(source, out var link))
                 links[source] = link = PlaceExternalFile(source, folder, options);
             foreach (var entry in t.ExternalData)
@@ -216,7 +221,9 @@ public sealed partial class OnnxModel
                 break;
             }
         }
-        return new ExternalFileLink(source, ToPosix(relative), ExternalLinkKind.RelativePath);
+        // A location outside the model's folder would be refused by every loader that follows the containment rule
+        // (ours, onnx ≥ 1.16, ONNX Runtime ≥ 1.24), so such a model is not written at all.
+        throw new IOException($"Cannot save next to '{source}' from '{folder}': its weight file could not be hard-linked into that folder (another file system?), and a reference outside the model's folder would be refused on load; save into the weights' folder or onto the same file system.");
     }
 
     // Hard links share one inode, so size and modification time agree; a different file almost never matches both.
