@@ -1,3 +1,4 @@
+using Analysis.Onnx;
 using Analysis.Runtime;
 
 namespace Analysis.Verification;
@@ -20,6 +21,8 @@ public static class ModelVerifier
         var reference = ModelReference.Load(referencePath);
         tolerance ??= reference.Tolerance;
 
+        // Parsed by us first: a hostile external-data location is refused before the runtime opens any file it names.
+        OnnxModel.Load(modelPath);
         using var session = InferenceSession.Open(modelPath, options);
         var output = GreedyDecoder.LogitsOutput(session);
         var cases = new List<CaseResult>();
