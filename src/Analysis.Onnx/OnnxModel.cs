@@ -83,8 +83,13 @@ public sealed partial class OnnxModel
             throw new InvalidDataException($"'{Name}' is not an ONNX model (no graph or IR version); check the path or re-export the model.");
         if (Proto.OpsetImport.Count == 0 && Proto.IrVersion >= 3)
             throw new InvalidDataException($"'{Name}' declares no operator set (opset_import is empty); re-export the model.");
-        foreach (var reference in ExternalData)
-            CheckExternalFile(reference);
+        NodeArity.Check(Proto.Graph, Name);
+        // Sizes come from the file: every tensor's shape must match its data before anything trusts either.
+        foreach (var t in TensorWalk.All(Proto))
+        {
+            TensorSize.CheckInline(t, Name);
+            if (ExternalDataReference.IsExternal(t)) CheckExternalFile(t, ExternalDataReference.Parse(t, Name));
+        }
     }
 
     /// <summary>Every tensor stored outside the model file.</summary>
@@ -104,15 +109,21 @@ public sealed partial class OnnxModel
         return ContainedPath.Resolve(Directory, location, what);
     }
 
-    private void CheckExternalFile(ExternalDataReference r)
+    private void CheckExternalFile(TensorProto t, ExternalDataReference r)
     {
-        if (Directory is null) return; // Checked when the data is read or the model is saved next to its weights.
+        if (Directory is null)
+        {
+            // The file is checked when the data is read or the model is saved next to its weights.
+            TensorSize.CheckExternal(t, Name, r.Length);
+            return;
+        }
         var path = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
         if (!File.Exists(path))
             throw new InvalidDataException($"External data file '{path}' for tensor '{r.Tensor}' of '{Name}' is missing; keep weight files next to the model.");
         var size = new FileInfo(path).Length;
-        if (r.Offset > size || (r.Length is { } n && r.Offset + n > size))
+        if (r.Offset > size || (r.Length is { } n && n > size - r.Offset))
             throw new InvalidDataException($"External data file '{path}' is {size:N0} bytes, too short for tensor '{r.Tensor}' (offset {r.Offset:N0}, length {r.Length:N0}); the file is truncated.");
+        TensorSize.CheckExternal(t, Name, r.Length ?? size - r.Offset);
     }
 
     /// <summary>Finds an initializer of the main graph by name.</summary>
@@ -127,7 +138,7 @@ public sealed partial class OnnxModel
     {
         if (!ExternalDataReference.IsExternal(tensor)) return TensorData.ToRawBytes(tensor);
         var r = ExternalDataReference.Parse(tensor, Name);
-        CheckExternalFile(r);
+        CheckExternalFile(tensor, r);
         var path = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
         using var file = File.OpenRead(path);
         var length = r.Length ?? file.Length - r.Offset;
@@ -175,7 +186,7 @@ public sealed partial class OnnxModel
         foreach (var t in TensorWalk.All(output).Where(ExternalDataReference.IsExternal))
         {
             var r = ExternalDataReference.Parse(t, Name);
-            CheckExternalFile(r);
+            CheckExternalFile(t, r);
             var source = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
             if (!links.TryGetValue(source, out var link))
                 links[source] = link = PlaceExternalFile(source, folder, options);

@@ -11,7 +11,7 @@ public static class ContainedPath
     private const int MaxLinkExpansions = 40; // as Linux's MAXSYMLINKS
 
     /// <summary>
-    /// The absolute path of <paramref name="relative"/> inside <paramref name="folder"/>, or an
+    /// The absolute real path (symbolic links expanded) of <paramref name="relative"/> inside <paramref name="folder"/>, or an
     /// <see cref="InvalidDataException"/> whose message starts with <paramref name="what"/> (e.g. "Tensor 'w' of 'model.onnx'").
     /// </summary>
     public static string Resolve(string folder, string relative, string what)
@@ -22,9 +22,11 @@ public static class ContainedPath
         if (!IsInside(full, root))
             throw Escapes(relative, what);
         // Symbolic links anywhere along the way may point out of the folder: compare the real paths.
-        if (!IsInside(RealPath(full), RealPath(root)))
+        var real = RealPath(full);
+        if (!IsInside(real, RealPath(root)))
             throw new InvalidDataException($"{what} refers to '{relative}', which is a symbolic link (or lies under one) pointing outside its folder '{root}'; refusing to read it: copy the file into the folder instead.");
-        return full;
+        // The real path, so that what is checked (its size) is what is opened, not a link's own.
+        return real;
     }
 
     /// <summary>

@@ -1,0 +1,202 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace Analysis.Tokenizers.Tests;
+
+/// <summary>
+/// Mutated real tokenizers (the bundled models' and this suite's, the large ones cut down to their first few hundred
+/// tokens so a case runs in milliseconds), with a fixed seed and a fixed budget, are loaded, encode a few texts and decode
+/// the ids. Only <see cref="InvalidDataException"/> (what <c>TokenizerFormatError</c> builds) may escape; no other
+/// exception, no hang, no allocation sized by a number in the file.
+/// </summary>
+public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Seed = 271828;
+    private static readonly int Budget = int.TryParse(Environment.GetEnvironmentVariable("ANALYSIS_FUZZ_CASES"), out var n) ? n : 2000;
+    private static readonly TimeSpan PerCase = TimeSpan.FromSeconds(10);
+    private const long AllocationBudget = 256L << 20;
+    private const int KeptTokens = 600;
+
+    private static readonly string[] Texts =
+    [
+        "Once upon a time, there was a little cat named Tom.",
+        "  Hello,\tworld!\n\nÉtait-ce 3.14159 ou 2,71828? 東京 🙂 naïve café",
+        "<s> [CLS] <|begin_of_text|> <unk> </s> [SEP] <pad>",
+        "",
+        new string('a', 300) + " " + string.Concat(Enumerable.Repeat("ab ", 60)),
+    ];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("tokenizer-fuzz-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static IEnumerable<(string Name, string Json, string? Config)> Sources()
+    {
+        var root = TestData.RepositoryRoot;
+        foreach (var model in new[] { "gpt2-tiny", "stories260k", "bert-tiny" })
+            yield return Read(Path.Combine(root, "onnx-models", model));
+        foreach (var name in new[] { "bert-minilm", "llama3", "mistral-sp-bpe", "t5", "gpt2" })
+            yield return Read(Path.Combine(root, "tests", "Analysis.Tokenizers.Tests", "Data", name), shrink: true);
+    }
+
+    private static (string, string, string?) Read(string folder, bool shrink = false)
+    {
+        var json = File.ReadAllText(Path.Combine(folder, "tokenizer.json"));
+        var config = Path.Combine(folder, "tokenizer_config.json");
+        return (Path.GetFileName(folder), shrink ? Shrink(json) : json, File.Exists(config) ? File.ReadAllText(config) : null);
+    }
+
+    /// <summary>The same pipeline with only the first <see cref="KeptTokens"/> tokens and the merges among them.</summary>
+    private static string Shrink(string json)
+    {
+        var root = JsonNode.Parse(json)!.AsObject();
+        var model = root["model"]!.AsObject();
+        if (model["vocab"] is JsonObject vocab)
+        {
+            var kept = vocab.Where(kv => kv.Value!.GetValue<int>() < KeptTokens).Select(kv => (kv.Key, kv.Value!.GetValue<int>())).ToList();
+            var names = kept.Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
+            model["vocab"] = new JsonObject(kept.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Item2)));
+            if (model["merges"] is JsonArray merges)
+            {
+                var keptMerges = merges.Where(m => m is JsonValue v && v.GetValue<string>().Split(' ') is [var a, var b] && names.Contains(a) && names.Contains(b) && names.Contains(a + b))
+                    .Select(m => m!.DeepClone()).ToArray();
+                model["merges"] = new JsonArray(keptMerges);
+            }
+        }
+        else if (model["vocab"] is JsonArray pieces)
+        {
+            model["vocab"] = new JsonArray(pieces.Take(KeptTokens).Select(p => p!.DeepClone()).ToArray());
+        }
+        return root.ToJsonString();
+    }
+
+    private void Exercise(string json, string? config)
+    {
+        File.WriteAllText(Path.Combine(_dir, "tokenizer.json"), json);
+        var configPath = Path.Combine(_dir, "tokenizer_config.json");
+        if (config is null) File.Delete(configPath); else File.WriteAllText(configPath, config);
+        var tokenizer = Tokenizer.Load(Path.Combine(_dir, "tokenizer.json"));
+        foreach (var text in Texts)
+        {
+            var encoded = tokenizer.Encode(text);
+            tokenizer.Decode(encoded.Ids);
+            tokenizer.Decode(encoded.Ids, skipSpecialTokens: true);
+            tokenizer.Encode(text, addSpecialTokens: false, maxLength: 5, Side.Left);
+        }
+        var everyId = Enumerable.Range(0, Math.Min(tokenizer.VocabSize, 2000)).ToArray();
+        tokenizer.Decode(everyId);
+        foreach (var id in everyId) tokenizer.IdToToken(id);
+        _ = (tokenizer.BosId, tokenizer.EosId, tokenizer.PadId);
+    }
+
+    [Fact]
+    public void MutatedTokenizersFailOnlyWithInvalidDataException()
+    {
+        var sources = Sources().ToArray();
+        var runner = new FuzzRunner(e => e is InvalidDataException, PerCase, AllocationBudget);
+        var rng = new Random(Seed);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Each source unmutated first: the harness itself must pass on real files.
+        foreach (var (name, json, config) in sources) runner.Run($"{name} as is", () => Exercise(json, config));
+        Assert.True(runner.Outcomes.GetValueOrDefault("ok") == sources.Length, runner.Distinct());
+        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeSpan.FromSeconds(60); i++)
+        {
+            var (name, json, config) = sources[rng.Next(sources.Length)];
+            string applied;
+            if (config is not null && rng.Next(6) == 0) (config, applied) = (JsonMutator.Mutate(config, rng), "config: ");
+            else applied = "";
+            string mutated;
+            (mutated, var what) = rng.Next(5) == 0 ? TextMutator.Mutate(json, rng) : (JsonMutator.Mutate(json, rng), "json");
+            runner.Run($"case {i} ({name}: {applied}{what})", () => Exercise(mutated, config));
+        }
+        output.WriteLine($"tokenizer fuzz, seed {Seed}: {runner.Summary()} in {clock.Elapsed.TotalSeconds:N1} s");
+        Assert.True(runner.Failures.Count == 0, $"{runner.Failures.Count} failures:\n{runner.Distinct()}");
+        Assert.True(runner.Cases >= 1000, runner.Summary());
+    }
+}
+
+/// <summary>Edits to the JSON tree: values replaced by other types or absurd numbers, entries removed or duplicated.</summary>
+internal static class JsonMutator
+{
+    private static readonly Func<JsonNode?>[] Values =
+    [
+        () => null, () => true, () => 0, () => -1, () => 1_000_000_000_000, () => int.MaxValue, () => int.MinValue, () => 2147483648L,
+        () => 1.5, () => double.MaxValue, () => "", () => "a", () => "\u0000", () => "<unk>", () => "[UNK]", () => "Ġ", () => "▁",
+        () => new JsonArray(), () => new JsonObject(), () => new JsonArray(1, 2), () => new JsonArray("a", 0.5),
+        () => new JsonObject { ["type"] = "Sequence" }, () => "BPE", () => "WordPiece", () => "Unigram", () => "WordLevel", () => "\\p{L}+|(",
+    ];
+
+    public static string Mutate(string json, Random rng)
+    {
+        var root = JsonNode.Parse(json)!;
+        // Vocabulary entries outnumber everything else: half the edits go to the rest of the file.
+        var all = new List<JsonNode>();
+        Collect(root, all, skipVocab: rng.Next(2) == 0);
+        for (var k = 1 + rng.Next(3); k > 0 && all.Count > 1; k--)
+        {
+            var node = all[1 + rng.Next(all.Count - 1)];
+            var parent = node.Parent;
+            if (parent is null) continue;
+            switch (rng.Next(4))
+            {
+                case 0: Remove(node); break;
+                case 1 when parent is JsonArray array: array.Add(node.DeepClone()); break;
+                case 2 when node is JsonValue v && v.TryGetValue<int>(out var id): node.ReplaceWith(Pick(rng) is { } x ? x : id + rng.Next(-3, 4)); break;
+                default: node.ReplaceWith(Pick(rng)); break;
+            }
+        }
+        return root.ToJsonString();
+    }
+
+    private static JsonNode? Pick(Random rng) => Values[rng.Next(Values.Length)]();
+
+    private static void Remove(JsonNode node)
+    {
+        switch (node.Parent)
+        {
+            case JsonObject o: o.Remove(o.First(kv => ReferenceEquals(kv.Value, node)).Key); break;
+            case JsonArray a: a.Remove(node); break;
+        }
+    }
+
+    private static void Collect(JsonNode? node, List<JsonNode> into, bool skipVocab)
+    {
+        if (node is null) return;
+        into.Add(node);
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o.ToList())
+                    if (!(skipVocab && key is "vocab" or "merges")) Collect(value, into, skipVocab);
+                    else if (value is not null) into.Add(value);
+                break;
+            case JsonArray a:
+                foreach (var item in a.ToList()) Collect(item, into, skipVocab);
+                break;
+        }
+    }
+}
+
+/// <summary>Edits to the text itself: characters replaced, inserted or removed, and truncation.</summary>
+internal static class TextMutator
+{
+    public static (string, string) Mutate(string json, Random rng)
+    {
+        var text = new StringBuilder(json);
+        var n = 1 + rng.Next(5);
+        for (var k = 0; k < n && text.Length > 0; k++)
+        {
+            var at = rng.Next(text.Length);
+            switch (rng.Next(4))
+            {
+                case 0: text[at] = "{}[]\",:0-9e.\\ u"[rng.Next(16)]; break;
+                case 1: text.Insert(at, "\\u00"); break;
+                case 2: text.Remove(at, Math.Min(text.Length - at, 1 + rng.Next(8))); break;
+                default: text.Length = at; break;
+            }
+        }
+        return (text.ToString(), $"{n} text edits");
+    }
+}
