@@ -44,7 +44,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var rng = new Random(Seed);
         var protos = Sources.Select(s => ModelProto.Parser.ParseFrom(File.ReadAllBytes(s))).ToArray();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeSpan.FromSeconds(60); i++)
+        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeSpan.FromSeconds(30); i++)
         {
             // The small exports most of the time: they run in milliseconds; the bundled models every fifth case.
             var source = i % 5 == 4 ? TestModels.TinyNames.Length + rng.Next(protos.Length - TestModels.TinyNames.Length) : rng.Next(TestModels.TinyNames.Length);
@@ -57,7 +57,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         }
         output.WriteLine($"structural ONNX fuzz, seed {Seed}: {runner.Summary()} in {clock.Elapsed.TotalSeconds:N1} s");
         Assert.True(runner.Failures.Count == 0, $"{runner.Failures.Count} failures:\n{runner.Distinct()}");
-        Assert.True(runner.Cases >= 1000, runner.Summary());
+        Assert.True(runner.Cases >= 500, runner.Summary());
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var rng = new Random(Seed + 1);
         var files = Sources.Select(File.ReadAllBytes).ToArray();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeSpan.FromSeconds(60); i++)
+        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeSpan.FromSeconds(30); i++)
         {
             var source = i % 5 == 4 ? TestModels.TinyNames.Length + rng.Next(files.Length - TestModels.TinyNames.Length) : rng.Next(TestModels.TinyNames.Length);
             var bytes = (byte[])files[source].Clone();
@@ -77,7 +77,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         }
         output.WriteLine($"byte-level ONNX fuzz, seed {Seed + 1}: {runner.Summary()} in {clock.Elapsed.TotalSeconds:N1} s");
         Assert.True(runner.Failures.Count == 0, $"{runner.Failures.Count} failures:\n{runner.Distinct()}");
-        Assert.True(runner.Cases >= 1000, runner.Summary());
+        Assert.True(runner.Cases >= 500, runner.Summary());
     }
 }
 

@@ -34,7 +34,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
 
     private static IEnumerable<(string Name, string Json, string? Config)> Sources()
     {
-        var root = TestData.RepositoryRoot;
+        var root = TestData.Root;
         foreach (var model in new[] { "gpt2-tiny", "stories260k", "bert-tiny" })
             yield return Read(Path.Combine(root, "onnx-models", model));
         foreach (var name in new[] { "bert-minilm", "llama3", "mistral-sp-bpe", "t5", "gpt2" })
@@ -85,9 +85,10 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
             tokenizer.Decode(encoded.Ids, skipSpecialTokens: true);
             tokenizer.Encode(text, addSpecialTokens: false, maxLength: 5, Side.Left);
         }
-        var everyId = Enumerable.Range(0, Math.Min(tokenizer.VocabSize, 2000)).ToArray();
+        // Every id that names a token decodes (ids may have gaps; those name none).
+        var everyId = Enumerable.Range(0, Math.Min(tokenizer.VocabSize, 2000)).Where(id => tokenizer.IdToToken(id) is not null).ToArray();
         tokenizer.Decode(everyId);
-        foreach (var id in everyId) tokenizer.IdToToken(id);
+        tokenizer.Decode(everyId, skipSpecialTokens: true);
         _ = (tokenizer.BosId, tokenizer.EosId, tokenizer.PadId);
     }
 
@@ -101,7 +102,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         // Each source unmutated first: the harness itself must pass on real files.
         foreach (var (name, json, config) in sources) runner.Run($"{name} as is", () => Exercise(json, config));
         Assert.True(runner.Outcomes.GetValueOrDefault("ok") == sources.Length, runner.Distinct());
-        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeSpan.FromSeconds(60); i++)
+        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeSpan.FromSeconds(30); i++)
         {
             var (name, json, config) = sources[rng.Next(sources.Length)];
             string applied;
@@ -113,7 +114,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         }
         output.WriteLine($"tokenizer fuzz, seed {Seed}: {runner.Summary()} in {clock.Elapsed.TotalSeconds:N1} s");
         Assert.True(runner.Failures.Count == 0, $"{runner.Failures.Count} failures:\n{runner.Distinct()}");
-        Assert.True(runner.Cases >= 1000, runner.Summary());
+        Assert.True(runner.Cases >= 500, runner.Summary());
     }
 }
 
@@ -182,6 +183,8 @@ internal static class JsonMutator
 /// <summary>Edits to the text itself: characters replaced, inserted or removed, and truncation.</summary>
 internal static class TextMutator
 {
+    private const string Characters = "{}[]\",:0-9e.\\ u";
+
     public static (string, string) Mutate(string json, Random rng)
     {
         var text = new StringBuilder(json);
@@ -191,7 +194,7 @@ internal static class TextMutator
             var at = rng.Next(text.Length);
             switch (rng.Next(4))
             {
-                case 0: text[at] = "{}[]\",:0-9e.\\ u"[rng.Next(16)]; break;
+                case 0: text[at] = Characters[rng.Next(Characters.Length)]; break;
                 case 1: text.Insert(at, "\\u00"); break;
                 case 2: text.Remove(at, Math.Min(text.Length - at, 1 + rng.Next(8))); break;
                 default: text.Length = at; break;
