@@ -12,7 +12,9 @@ namespace Analysis.Onnx.Tests;
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
-    private const int Seed = 20240318;
+    // A longer campaign with another seed: ANALYSIS_FUZZ_SEED, ANALYSIS_FUZZ_CASES, ANALYSIS_FUZZ_SECONDS.
+    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("ANALYSIS_FUZZ_SEED"), out var s) ? s : 20240318;
+    private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("ANALYSIS_FUZZ_SECONDS"), out var t) ? t : 30);
     private static readonly int Budget = int.TryParse(Environment.GetEnvironmentVariable("ANALYSIS_FUZZ_CASES"), out var n) ? n : 2000;
     private static readonly TimeSpan PerCase = TimeSpan.FromSeconds(10);
     private const long AllocationBudget = 256L << 20; // the largest source model, parsed and copied a few times, is far below
@@ -44,7 +46,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var rng = new Random(Seed);
         var protos = Sources.Select(s => ModelProto.Parser.ParseFrom(File.ReadAllBytes(s))).ToArray();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeSpan.FromSeconds(30); i++)
+        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeLimit; i++)
         {
             // The small exports most of the time: they run in milliseconds; the bundled models every fifth case.
             var source = i % 5 == 4 ? TestModels.TinyNames.Length + rng.Next(protos.Length - TestModels.TinyNames.Length) : rng.Next(TestModels.TinyNames.Length);
@@ -67,7 +69,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var rng = new Random(Seed + 1);
         var files = Sources.Select(File.ReadAllBytes).ToArray();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeSpan.FromSeconds(30); i++)
+        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeLimit; i++)
         {
             var source = i % 5 == 4 ? TestModels.TinyNames.Length + rng.Next(files.Length - TestModels.TinyNames.Length) : rng.Next(TestModels.TinyNames.Length);
             var bytes = (byte[])files[source].Clone();

@@ -13,7 +13,9 @@ namespace Analysis.Tokenizers.Tests;
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Seed = 271828;
+    // A longer campaign with another seed: ANALYSIS_FUZZ_SEED, ANALYSIS_FUZZ_CASES, ANALYSIS_FUZZ_SECONDS.
+    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("ANALYSIS_FUZZ_SEED"), out var s) ? s : 271828;
+    private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("ANALYSIS_FUZZ_SECONDS"), out var t) ? t : 30);
     private static readonly int Budget = int.TryParse(Environment.GetEnvironmentVariable("ANALYSIS_FUZZ_CASES"), out var n) ? n : 2000;
     private static readonly TimeSpan PerCase = TimeSpan.FromSeconds(10);
     private const long AllocationBudget = 256L << 20;
@@ -102,7 +104,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         // Each source unmutated first: the harness itself must pass on real files.
         foreach (var (name, json, config) in sources) runner.Run($"{name} as is", () => Exercise(json, config));
         Assert.True(runner.Outcomes.GetValueOrDefault("ok") == sources.Length, runner.Distinct());
-        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeSpan.FromSeconds(30); i++)
+        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeLimit; i++)
         {
             var (name, json, config) = sources[rng.Next(sources.Length)];
             string applied;
