@@ -183,15 +183,25 @@ public sealed partial class OnnxModel
 
         var output = Proto.Clone();
         var links = new Dictionary<string, ExternalFileLink>(StringComparer.Ordinal);
-        foreach (var t in TensorWalk.All(output).Where(ExternalDataReference.IsExternal))
+        var created = new List<string>();
+        try
         {
-            var r = ExternalDataReference.Parse(t, Name);
-            CheckExternalFile(t, r);
-            var source = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
-            if (!links.TryGetValue(source, out var link))
-                links[source] = link = PlaceExternalFile(source, folder, options);
-            foreach (var entry in t.ExternalData)
-                if (entry.Key == "location") entry.Value = link.Location;
+            foreach (var t in TensorWalk.All(output).Where(ExternalDataReference.IsExternal))
+            {
+                var r = ExternalDataReference.Parse(t, Name);
+                CheckExternalFile(t, r);
+                var source = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
+                if (!links.TryGetValue(source, out var link))
+                    links[source] = link = PlaceExternalFile(source, folder, options, created);
+                foreach (var entry in t.ExternalData)
+                    if (entry.Key == "location") entry.Value = link.Location;
+            }
+        }
+        catch
+        {
+            // A later weight file that cannot be placed leaves no links from this call behind.
+            foreach (var link in created) File.Delete(link);
+            throw;
         }
 
         var bytes = output.ToByteArray();
@@ -212,7 +222,7 @@ public sealed partial class OnnxModel
         return new SaveReport(target, bytes.Length, links.Values.ToList());
     }
 
-    private static ExternalFileLink PlaceExternalFile(string source, string folder, SaveOptions options)
+    private static ExternalFileLink PlaceExternalFile(string source, string folder, SaveOptions options, List<string> created)
     {
         var relative = Path.GetRelativePath(folder, source);
         if (!IsOutside(relative)) return new ExternalFileLink(source, ToPosix(relative), ExternalLinkKind.SameFolder);
@@ -228,13 +238,17 @@ public sealed partial class OnnxModel
                     if (LooksLikeSameFile(linkPath, source)) return new ExternalFileLink(source, candidate, ExternalLinkKind.HardLink);
                     continue;
                 }
-                if (HardLink.TryCreate(source, linkPath)) return new ExternalFileLink(source, candidate, ExternalLinkKind.HardLink);
+                if (HardLink.TryCreate(source, linkPath))
+                {
+                    created.Add(linkPath);
+                    return new ExternalFileLink(source, candidate, ExternalLinkKind.HardLink);
+                }
                 break;
             }
         }
         // A location outside the model's folder would be refused by every loader that follows the containment rule
         // (ours, onnx ≥ 1.16, ONNX Runtime ≥ 1.24), so such a model is not written at all.
-        throw new IOException($"Cannot save next to '{source}' from '{folder}': its weight file could not be hard-linked into that folder (another file system?), and a reference outside the model's folder would be refused on load; save into the weights' folder or onto the same file system.");
+        throw new IOException($"Cannot save the model into '{folder}': its weight file '{source}' could not be hard-linked there (another file system?), and a reference outside the model's folder would be refused on load; save into the weights' folder or onto the same file system.");
     }
 
     // Hard links share one inode, so size and modification time agree; a different file almost never matches both.

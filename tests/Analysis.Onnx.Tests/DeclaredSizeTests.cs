@@ -94,6 +94,19 @@ public sealed class DeclaredSizeTests
     }
 
     [Fact]
+    public void AConstantWhoseValueIsNotATensorIsRefusedNotANullReference()
+    {
+        // Found by the fuzzer: a flipped attribute type left Constant's 'value' without a tensor, and type inference read it.
+        var proto = Tiny();
+        proto.Graph.Node.Insert(0, new NodeProto
+        {
+            OpType = "Constant", Output = { "c" },
+            Attribute = { new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Int, I = 3 } },
+        });
+        Refused(proto, "holds no tensor");
+    }
+
+    [Fact]
     public void OptionalOutputsLeftEmptyAreStillAccepted()
     {
         // GRU and LSTM list optional outputs as "": the onnx node tests hold such models.

@@ -34,6 +34,9 @@ internal static class NodeArity
             if (node.Domain is "" or "ai.onnx" && MinInputs.TryGetValue(node.OpType, out var min)
                 && (node.Input.Count < min || node.Input.Take(min).Any(i => i.Length == 0 && node.OpType != "Slice")))
                 throw Corrupt(node, modelName, $"has {node.Input.Count(i => i.Length > 0)} of the {min} inputs {node.OpType} requires");
+            // A Constant's value is its tensor attribute (the onnx checker matches attribute types to their fields too).
+            if (node.Domain is "" or "ai.onnx" && node.OpType == "Constant" && node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: null })
+                throw Corrupt(node, modelName, "has a 'value' attribute that holds no tensor");
             foreach (var a in node.Attribute)
             {
                 if (a.G is not null) Check(a.G, modelName);
