@@ -118,6 +118,53 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         Assert.True(runner.Failures.Count == 0, $"{runner.Failures.Count} failures:\n{runner.Distinct()}");
         Assert.True(runner.Cases >= 500, runner.Summary());
     }
+
+    [Fact]
+    public void MutatedLlama2cFilesFailOnlyWithInvalidDataException()
+    {
+        var source = File.ReadAllBytes(Path.Combine(TestData.Dir, "Data", "llama2c", "tok512.bin"));
+        var runner = new FuzzRunner(e => e is InvalidDataException, PerCase, AllocationBudget);
+        var rng = new Random(Seed + 2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var path = Path.Combine(_dir, "tokenizer.bin");
+        for (var i = 0; i < Budget && !runner.Hung && clock.Elapsed < TimeLimit; i++)
+        {
+            var bytes = (byte[])source.Clone();
+            var applied = BinMutator.Mutate(bytes, rng);
+            if (rng.Next(10) == 0) bytes = bytes[..rng.Next(bytes.Length)];
+            runner.Run($"case {i} (tok512.bin: {applied})", () =>
+            {
+                File.WriteAllBytes(path, bytes);
+                var tokenizer = Tokenizer.Load(path);
+                foreach (var text in Texts) tokenizer.Decode(tokenizer.Encode(text).Ids);
+            });
+        }
+        output.WriteLine($"llama2.c tokenizer.bin fuzz, seed {Seed + 2}: {runner.Summary()} in {clock.Elapsed.TotalSeconds:N1} s");
+        Assert.True(runner.Failures.Count == 0, $"{runner.Failures.Count} failures:\n{runner.Distinct()}");
+        Assert.True(runner.Cases >= 500, runner.Summary());
+    }
+}
+
+/// <summary>Byte edits to llama2.c tokenizer.bin files: flipped bits, random bytes, lengths and max_token_length overwritten.</summary>
+internal static class BinMutator
+{
+    public static string Mutate(byte[] bytes, Random rng)
+    {
+        var n = 1 + rng.Next(4);
+        for (var k = 0; k < n; k++)
+        {
+            var at = rng.Next(bytes.Length);
+            switch (rng.Next(3))
+            {
+                case 0: bytes[at] ^= (byte)(1 << rng.Next(8)); break;
+                case 1: bytes[at] = (byte)rng.Next(256); break;
+                default:
+                    if (at + 4 <= bytes.Length) BitConverter.GetBytes(rng.Next(3) switch { 0 => int.MaxValue, 1 => -1, _ => rng.Next(0, 70) }).CopyTo(bytes, at);
+                    break;
+            }
+        }
+        return $"{n} byte edits";
+    }
 }
 
 /// <summary>Edits to the JSON tree: values replaced by other types or absurd numbers, entries removed or duplicated.</summary>
