@@ -83,31 +83,47 @@ public sealed partial class OnnxModel
             throw new OnnxFormatException($"'{Name}' is not an ONNX model (no graph or IR version); check the path or re-export the model.");
         if (Proto.OpsetImport.Count == 0 && Proto.IrVersion >= 3)
             throw new OnnxFormatException($"'{Name}' declares no operator set (opset_import is empty); re-export the model.");
-        foreach (var reference in ExternalData)
-            CheckExternalFile(reference);
+        NodeArity.Check(Proto.Graph, Name);
+        // Sizes come from the file: every tensor's shape must match its data before anything trusts either.
+        foreach (var t in TensorWalk.All(Proto))
+        {
+            TensorSize.CheckInline(t, Name);
+            if (ExternalDataReference.IsExternal(t)) CheckExternalFile(t, ExternalDataReference.Parse(t, Name));
+        }
     }
 
     /// <summary>Every tensor stored outside the model file.</summary>
     public IReadOnlyList<ExternalDataReference> ExternalData =>
         TensorWalk.All(Proto).Where(ExternalDataReference.IsExternal).Select(t => ExternalDataReference.Parse(t, Name)).ToList();
 
-    /// <summary>Absolute path of an external data location (relative to <see cref="Directory"/>).</summary>
-    public string ResolveExternalPath(string location)
+    /// <summary>
+    /// Absolute path of an external data location (relative to <see cref="Directory"/>); an absolute location, one with
+    /// '..', or one that a symbolic link takes outside the folder throws <see cref="OnnxFormatException"/>.
+    /// </summary>
+    public string ResolveExternalPath(string location) => ResolveExternalPath(location, $"The external data of '{Name}'");
+
+    private string ResolveExternalPath(string location, string what)
     {
         if (Directory is null)
             throw new OnnxFormatException($"'{Name}' refers to external data '{location}' but was loaded from bytes without a folder; load it from its file instead.");
-        return Path.GetFullPath(Path.Combine(Directory, location));
+        return ContainedPath.Resolve(Directory, location, what);
     }
 
-    private void CheckExternalFile(ExternalDataReference r)
+    private void CheckExternalFile(TensorProto t, ExternalDataReference r)
     {
-        if (Directory is null) return; // Checked when the data is read or the model is saved next to its weights.
-        var path = ResolveExternalPath(r.Location);
+        if (Directory is null)
+        {
+            // The file is checked when the data is read or the model is saved next to its weights.
+            TensorSize.CheckExternal(t, Name, r.Length);
+            return;
+        }
+        var path = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
         if (!File.Exists(path))
             throw new OnnxFormatException($"External data file '{path}' for tensor '{r.Tensor}' of '{Name}' is missing; keep weight files next to the model.");
         var size = new FileInfo(path).Length;
-        if (r.Offset > size || (r.Length is { } n && r.Offset + n > size))
+        if (r.Offset > size || (r.Length is { } n && n > size - r.Offset))
             throw new OnnxFormatException($"External data file '{path}' is {size:N0} bytes, too short for tensor '{r.Tensor}' (offset {r.Offset:N0}, length {r.Length:N0}); the file is truncated.");
+        TensorSize.CheckExternal(t, Name, r.Length ?? size - r.Offset);
     }
 
     /// <summary>Finds an initializer of the main graph by name.</summary>
@@ -122,8 +138,8 @@ public sealed partial class OnnxModel
     {
         if (!ExternalDataReference.IsExternal(tensor)) return TensorData.ToRawBytes(tensor);
         var r = ExternalDataReference.Parse(tensor, Name);
-        CheckExternalFile(r);
-        var path = ResolveExternalPath(r.Location);
+        CheckExternalFile(tensor, r);
+        var path = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
         using var file = File.OpenRead(path);
         var length = r.Length ?? file.Length - r.Offset;
         if (length > Array.MaxLength)
@@ -154,8 +170,8 @@ public sealed partial class OnnxModel
 
     /// <summary>
     /// Writes the model atomically (temporary file, then rename). Weight files are never copied or rewritten:
-    /// saved next to them, references are unchanged; saved elsewhere, they are hard-linked into the new folder
-    /// or, where that fails, referenced by a relative path.
+    /// saved next to them, references are unchanged; saved elsewhere, they are hard-linked into the new folder, and where
+    /// that fails an <see cref="IOException"/> is thrown before anything is written (a location outside the folder would be refused on load).
     /// </summary>
     public SaveReport Save(string path, SaveOptions? options = null)
     {
@@ -167,15 +183,25 @@ public sealed partial class OnnxModel
 
         var output = Proto.Clone();
         var links = new Dictionary<string, ExternalFileLink>(StringComparer.Ordinal);
-        foreach (var t in TensorWalk.All(output).Where(ExternalDataReference.IsExternal))
+        var created = new List<string>();
+        try
         {
-            var r = ExternalDataReference.Parse(t, Name);
-            var source = ResolveExternalPath(r.Location);
-            CheckExternalFile(r);
-            if (!links.TryGetValue(source, out var link))
-                links[source] = link = PlaceExternalFile(source, folder, options);
-            foreach (var entry in t.ExternalData)
-                if (entry.Key == "location") entry.Value = link.Location;
+            foreach (var t in TensorWalk.All(output).Where(ExternalDataReference.IsExternal))
+            {
+                var r = ExternalDataReference.Parse(t, Name);
+                CheckExternalFile(t, r);
+                var source = ResolveExternalPath(r.Location, ExternalDataReference.Describe(r.Tensor, Name));
+                if (!links.TryGetValue(source, out var link))
+                    links[source] = link = PlaceExternalFile(source, folder, options, created);
+                foreach (var entry in t.ExternalData)
+                    if (entry.Key == "location") entry.Value = link.Location;
+            }
+        }
+        catch
+        {
+            // A later weight file that cannot be placed leaves no links from this call behind.
+            foreach (var link in created) File.Delete(link);
+            throw;
         }
 
         var bytes = output.ToByteArray();
@@ -196,7 +222,7 @@ public sealed partial class OnnxModel
         return new SaveReport(target, bytes.Length, links.Values.ToList());
     }
 
-    private static ExternalFileLink PlaceExternalFile(string source, string folder, SaveOptions options)
+    private static ExternalFileLink PlaceExternalFile(string source, string folder, SaveOptions options, List<string> created)
     {
         var relative = Path.GetRelativePath(folder, source);
         if (!IsOutside(relative)) return new ExternalFileLink(source, ToPosix(relative), ExternalLinkKind.SameFolder);
@@ -212,11 +238,17 @@ public sealed partial class OnnxModel
                     if (LooksLikeSameFile(linkPath, source)) return new ExternalFileLink(source, candidate, ExternalLinkKind.HardLink);
                     continue;
                 }
-                if (HardLink.TryCreate(source, linkPath)) return new ExternalFileLink(source, candidate, ExternalLinkKind.HardLink);
+                if (HardLink.TryCreate(source, linkPath))
+                {
+                    created.Add(linkPath);
+                    return new ExternalFileLink(source, candidate, ExternalLinkKind.HardLink);
+                }
                 break;
             }
         }
-        return new ExternalFileLink(source, ToPosix(relative), ExternalLinkKind.RelativePath);
+        // A location outside the model's folder would be refused by every loader that follows the containment rule
+        // (ours, onnx ≥ 1.16, ONNX Runtime ≥ 1.24), so such a model is not written at all.
+        throw new IOException($"Cannot save the model into '{folder}': its weight file '{source}' could not be hard-linked there (another file system?), and a reference outside the model's folder would be refused on load; save into the weights' folder or onto the same file system.");
     }
 
     // Hard links share one inode, so size and modification time agree; a different file almost never matches both.

@@ -35,7 +35,7 @@ public sealed class HuggingFaceTokenizer : Tokenizer
         var (before, after) = _postProcessor?.Wrapping ?? ([], []);
         _bos = ConfigTokenId(config, "bos_token") ?? (before.Length == 1 ? before[0] : null);
         _eos = ConfigTokenId(config, "eos_token") ?? (after.Length == 1 ? after[0] : null);
-        _pad = ConfigTokenId(config, "pad_token") ?? (root.Optional("padding")?.OptionalInt("pad_id"));
+        _pad = ConfigTokenId(config, "pad_token") ?? (root.Optional("padding")?.OptionalId("pad_id"));
         var addsBos = _bos is { } b && before.Contains(b);
         var addsEos = _eos is { } e && after.Contains(e);
         // tokenizer_config.json's add_bos_token / add_eos_token win over the post-processor, as transformers' Llama tokenizers rebuild it.
@@ -50,6 +50,12 @@ public sealed class HuggingFaceTokenizer : Tokenizer
         AddsBos = addsBos;
         AddsEos = addsEos;
         VocabSize = Math.Max(_model.VocabSize, _added.MaxId + 1);
+        // Ids the file names outside any vocabulary would reach the model as rows its embedding does not have.
+        foreach (var id in before.Concat(after))
+            if (id >= VocabSize || IdToToken(id) is null)
+                throw root.Required("post_processor").As("post_processor").Error($"special token id {id} is not in the vocabulary ({VocabSize} ids)");
+        if (_pad is { } pad && (pad >= VocabSize || IdToToken(pad) is null))
+            throw (root.Optional("padding") ?? root).Error($"pad_id {pad} is not in the vocabulary ({VocabSize} ids)");
     }
 
     private (string, int)? Special(int? id) => id is { } i ? (IdToToken(i) ?? "", i) : null;

@@ -24,8 +24,7 @@ public sealed record ExternalFileLink(string Source, string Location, ExternalLi
     public string Describe() => Kind switch
     {
         ExternalLinkKind.SameFolder => $"kept reference to {Source} (same folder, unchanged)",
-        ExternalLinkKind.HardLink => $"hard-linked {Source} as {Location} (no data copied)",
-        _ => $"referenced {Source} by relative path {Location} (ONNX Runtime 1.24+ refuses paths outside the model folder; save next to the weights to avoid this)",
+        _ => $"hard-linked {Source} as {Location} (no data copied)",
     };
 }
 
@@ -36,10 +35,8 @@ public enum ExternalLinkKind
     SameFolder,
     /// <summary>A hard link to the weight file was made in the new folder (same file system; zero bytes copied).</summary>
     HardLink,
-    /// <summary>The location is a relative path from the new folder to the weights (may contain '..').</summary>
-    RelativePath,
 }
 
 /// <summary>Options for <see cref="OnnxModel.Save(string, SaveOptions?)"/>.</summary>
-/// <param name="HardLinkExternalData">When saving to another folder, hard-link weight files into it (falls back to a relative path when linking fails).</param>
+/// <param name="HardLinkExternalData">When saving to another folder, hard-link weight files into it; false (or a failed link) refuses to save there.</param>
 public sealed record SaveOptions(bool HardLinkExternalData = true);

@@ -50,6 +50,11 @@ internal readonly struct ConfigNode(JsonElement element, string path, string fil
     public bool OptionalBool(string name, bool fallback) => Optional(name)?.Bool() ?? fallback;
     public int? OptionalInt(string name) => Optional(name)?.Int();
 
+    /// <summary>A token id: a non-negative 32-bit integer (a negative one would reach the model as an index).</summary>
+    public int Id() => Int() is var id and >= 0 ? id : throw Error($"token id {Element.GetRawText()} is negative");
+
+    public int? OptionalId(string name) => Optional(name)?.Id();
+
     public IEnumerable<ConfigNode> Items()
     {
         if (Element.ValueKind != JsonValueKind.Array) throw Error($"expected an array, found {Element.ValueKind}");

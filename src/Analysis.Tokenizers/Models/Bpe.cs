@@ -47,7 +47,7 @@ internal sealed class Bpe : TokenModel
             if (merge.Element.ValueKind == System.Text.Json.JsonValueKind.String)
             {
                 var text = merge.String();
-                var space = text.IndexOf(' ', 1);
+                var space = text.Length < 2 ? -1 : text.IndexOf(' ', 1);
                 if (space < 0 || text.IndexOf(' ', space + 1) >= 0) throw merge.Error($"merge \"{text}\" must be two tokens separated by one space");
                 (a, b) = (text[..space], text[(space + 1)..]);
             }

@@ -32,6 +32,6 @@ internal abstract class PostProcessor
     {
         var items = node.Items().ToArray();
         if (items.Length != 2) throw node.Error("expected [token, id]");
-        return (items[0].String(), items[1].Int());
+        return (items[0].String(), items[1].Id());
     }
 }

@@ -14,7 +14,7 @@ internal sealed class TemplateProcessing : PostProcessor
         if (node.Optional("special_tokens") is { } map)
             foreach (var (name, value) in map.Properties())
             {
-                var ids = value.Required("ids").Items().Select(i => i.Int()).ToArray();
+                var ids = value.Required("ids").Items().Select(i => i.Id()).ToArray();
                 var tokens = value.Required("tokens").Items().Select(i => i.String()).ToArray();
                 if (ids.Length != tokens.Length) throw value.Error("ids and tokens must have the same length");
                 specials[name] = (tokens, ids);

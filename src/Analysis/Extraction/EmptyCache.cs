@@ -31,6 +31,9 @@ internal static class EmptyCache
             if (d.IsFixed) { shape[i] = d.Size; continue; }
             shape[i] = dynamicSeen++ == 0 ? batch : 0; // first free dim is the batch, the next the cached length
         }
+        // The shape is declared by the model file: one with no free cached-length axis cannot be fed empty.
+        if (shape.Aggregate(1L, (a, b) => b == 0 ? 0 : a) != 0)
+            throw new BadInputException($"The model input '{input}' declares a fixed shape, so no empty cache fits it; export the decoder with a dynamic past sequence length (Optimum does).");
         if (input.ElementType == TensorElementType.Float16) return Tensor.Create(Array.Empty<Half>(), shape);
         return Tensor.Create(Array.Empty<float>(), shape);
     }
@@ -39,6 +42,9 @@ internal static class EmptyCache
     private static Tensor NoCacheBranch(ValueMetadata input)
     {
         var shape = input.Shape.Select(d => d.IsFixed ? d.Size : 1L).ToArray();
-        return Tensor.Create(new bool[shape.Aggregate(1L, (a, b) => a * b)], shape);
+        // One flag: a shape of more elements comes from a model file that is not an Optimum merged decoder.
+        if (shape.Any(d => d != 1))
+            throw new BadInputException($"The model input '{input}' should be one bool (Optimum declares bool [1]); re-export the merged decoder.");
+        return Tensor.Create(new bool[1], shape);
     }
 }

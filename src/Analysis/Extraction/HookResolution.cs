@@ -18,11 +18,30 @@ internal sealed record HookResolution(string HookedPath, List<HookPoint> Hooks, 
         try
         {
             var r = JsonSerializer.Deserialize<HookResolution>(File.ReadAllText(file));
-            return r is not null && File.Exists(r.HookedPath) ? r : null;
+            return r is not null && IsInsideCache(r.HookedPath, file) && File.Exists(r.HookedPath) ? r : null;
         }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or ArgumentException)
         {
             return null; // a missing or damaged cache entry is rebuilt
+        }
+    }
+
+    /// <summary>
+    /// The hooked graph a saved resolution names is opened by the runtime, so it must be one of the cache's own: inside the
+    /// hooked-graph folder that holds the resolutions' folder, symbolic links followed.
+    /// </summary>
+    private static bool IsInsideCache(string hookedPath, string resolutionFile)
+    {
+        var hookedRoot = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(resolutionFile)))!;
+        if (!Path.IsPathFullyQualified(hookedPath)) return false;
+        try
+        {
+            ContainedPath.Resolve(hookedRoot, Path.GetRelativePath(hookedRoot, hookedPath), "A saved hook resolution");
+            return true;
+        }
+        catch (OnnxFormatException)
+        {
+            return false; // rebuilt from the model
         }
     }
 

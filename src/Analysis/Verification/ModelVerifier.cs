@@ -1,4 +1,5 @@
 using Analysis.Extraction;
+using Analysis.Onnx;
 using Analysis.Runtime;
 
 namespace Analysis.Verification;
@@ -21,6 +22,8 @@ public static class ModelVerifier
         var reference = ModelReference.Load(referencePath);
         tolerance ??= reference.Tolerance;
 
+        // Parsed by us first: a hostile external-data location is refused before the runtime opens any file it names.
+        OnnxModel.Load(modelPath);
         using var session = InferenceSession.Open(modelPath, options);
         var output = GreedyDecoder.LogitsOutput(session);
         var cases = new List<CaseResult>();

@@ -58,6 +58,24 @@ public sealed class HookResolutionTests : IDisposable
         Assert.False(Prepare(model, "blocks.0.hook_resid_post").ResolvedFromCache);
     }
 
+    /// <summary>The runtime opens the graph an entry names, so an entry naming one outside the cache is not trusted: the model is resolved afresh.</summary>
+    [Fact]
+    public void AnEntryNamingAGraphOutsideTheCacheIsRebuilt()
+    {
+        var model = CopyOfStories();
+        var first = Prepare(model, "hook_embed");
+        var entry = ResolutionFiles().Single();
+        var elsewhere = Path.Combine(folder, "elsewhere.onnx");
+        File.Copy(first.Path, elsewhere);
+        File.WriteAllText(entry, File.ReadAllText(entry).Replace(System.Text.Json.JsonSerializer.Serialize(first.Path)[1..^1], elsewhere));
+        Assert.Contains("elsewhere.onnx", File.ReadAllText(entry));
+
+        var again = Prepare(model, "hook_embed");
+        Assert.False(again.ResolvedFromCache);
+        Assert.Equal(first.Path, again.Path);
+        Assert.True(Prepare(model, "hook_embed").ResolvedFromCache);
+    }
+
     private IEnumerable<string> ResolutionFiles() =>
         Directory.GetFiles(Path.Combine(AnalysisCache.Root, "hooked", "resolved"), "*.json")
             .Where(f => prepared.Any(p => File.ReadAllText(f).Contains(Path.GetFileName(Path.GetDirectoryName(p.Path)!))));

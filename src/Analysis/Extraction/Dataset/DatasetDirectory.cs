@@ -117,7 +117,8 @@ public sealed class DatasetDirectory
         {
             foreach (var part in ReadProgress(file))
             {
-                var info = new FileInfo(System.IO.Path.Combine(Path, part.File));
+                CheckPartName(part, file);
+                var info = new FileInfo(PartPath(part.Part));
                 if (info.Exists && info.Length == part.Bytes) done[part.Part] = part;
             }
         }
@@ -174,7 +175,18 @@ public sealed class DatasetDirectory
             ?? throw new BadInputException($"{file}: empty manifest.");
         if (manifest.FormatVersion > DatasetManifest.CurrentFormatVersion)
             throw new BadInputException($"{file}: format version {manifest.FormatVersion} is newer than this tool reads ({DatasetManifest.CurrentFormatVersion}); update the tool.");
+        foreach (var part in manifest.Parts) CheckPartName(part, file);
         return manifest;
+    }
+
+    /// <summary>
+    /// A part record names its file, but the name comes from a file anyone may have edited: only the name this tool gives
+    /// that part is accepted, so no record can make a reader look outside the dataset.
+    /// </summary>
+    private static void CheckPartName(PartRecord part, string recordFile)
+    {
+        if (part.Part < 0 || part.File != PartFileName(part.Part))
+            throw new BadInputException($"'{recordFile}' records part {part.Part} as the file '{part.File}' instead of '{(part.Part < 0 ? "part-NNNNN.parquet" : PartFileName(part.Part))}'; it is corrupt or was not written by this tool, so delete it and rerun the extraction.");
     }
 
     /// <summary>Writes manifest.json atomically.</summary>
