@@ -10,7 +10,7 @@ namespace Analysis.Tokenizers;
 /// <summary>
 /// The byte-level BPE pipeline (GPT-2, Llama 3, Qwen: no normalizer, a regex split, bytes mapped to characters) run
 /// straight on the caller's text, with a cache keyed on each pre-token's original characters: a word seen before costs
-/// one regex match and one lookup, and its tokens' offsets come back relative to the word, so no aligned copy of the
+/// one pre-token match and one lookup, and its tokens' offsets come back relative to the word, so no aligned copy of the
 /// text (per-character offset arrays, the byte-mapped string) is built at all. A word not seen yet goes through the
 /// general path's steps (UTF-8 bytes → byte characters → the model) once. Ids and offsets equal the general pipeline's.
 /// </summary>
@@ -18,7 +18,7 @@ internal sealed class ByteLevelWords
 {
     private const int CacheCapacity = 200_000;
     private const int MaxCachedLength = 128; // longer runs (a page of dashes) are rare and would only fill the cache
-    private readonly PatternRegex _split;
+    private readonly Action<ReadOnlySpan<char>, List<(int Start, int End)>> _split;
     private readonly TokenModel _model;
     private readonly Func<int, string?> _tokenOf;
     private readonly ConcurrentDictionary<string, WordToken[]> _cache = new(StringComparer.Ordinal);
@@ -30,7 +30,9 @@ internal sealed class ByteLevelWords
 
     private ByteLevelWords(PatternRegex split, TokenModel model, Func<int, string?> tokenOf)
     {
-        (_split, _model, _tokenOf) = (split, model, tokenOf);
+        // The two common patterns run as hand-written scanners (same matches, no regex engine); any other through the regex.
+        _split = PreTokenScanner.For(split.Pattern) ?? split.Matches;
+        (_model, _tokenOf) = (model, tokenOf);
         _lookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -53,7 +55,7 @@ internal sealed class ByteLevelWords
         var matches = t_matches ??= [];
         matches.Clear();
         var segment = text.AsSpan(start, length);
-        _split.Matches(segment, matches);
+        _split(segment, matches);
         // Isolated: every match is a word, and so is any text between matches.
         var at = 0;
         foreach (var (s, e) in matches)
