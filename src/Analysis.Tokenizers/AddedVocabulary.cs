@@ -61,9 +61,20 @@ internal sealed class AddedVocabulary
     /// </summary>
     public void Split(Piece piece, bool normalizedPass, List<(Piece Piece, int Id)> output)
     {
+        var spans = t_spans ??= [];
+        spans.Clear();
+        Split(piece.Chars, normalizedPass, spans);
+        foreach (var (start, length, id) in spans) output.Add((piece.Slice(start, length), id));
+    }
+
+    /// <summary>Whether <see cref="Split(ReadOnlySpan{char}, bool, List{ValueTuple{int, int, int}})"/> can ever find a token in that pass.</summary>
+    public bool Matches(bool normalizedPass) => (normalizedPass ? _normalized : _raw).Count > 0;
+
+    /// <summary>The same split over plain text: (start, length, id) with id −1 for the text between added tokens.</summary>
+    public void Split(ReadOnlySpan<char> text, bool normalizedPass, List<(int Start, int Length, int Id)> output)
+    {
         var index = normalizedPass ? _normalized : _raw;
-        var text = piece.Chars;
-        if (index.Count == 0 || text.IsEmpty) { output.Add((piece, -1)); return; }
+        if (index.Count == 0 || text.IsEmpty) { output.Add((0, text.Length, -1)); return; }
         var at = 0;
         for (var i = 0; i < text.Length;)
         {
@@ -83,12 +94,14 @@ internal sealed class AddedVocabulary
                 start = Math.Max(s, at);
             }
             if (found.RightStrip) while (end < text.Length && char.IsWhiteSpace(text[end])) end++;
-            if (start > at) output.Add((piece.Slice(at, start - at), -1));
-            output.Add((piece.Slice(start, end - start), found.Id));
+            if (start > at) output.Add((at, start - at, -1));
+            output.Add((start, end - start, found.Id));
             at = end;
         }
-        if (at < text.Length) output.Add((piece.Slice(at, text.Length - at), -1));
+        if (at < text.Length) output.Add((at, text.Length - at, -1));
     }
+
+    [ThreadStatic] private static List<(int Start, int Length, int Id)>? t_spans;
 
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_'
         || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark

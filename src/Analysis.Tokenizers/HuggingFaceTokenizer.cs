@@ -22,6 +22,7 @@ public sealed class HuggingFaceTokenizer : Tokenizer
     private readonly PostProcessor? _postProcessor;
     private readonly Decoder? _decoder;
     private readonly int? _bos, _eos, _pad;
+    private readonly ByteLevelWords? _byteLevelWords;
 
     private HuggingFaceTokenizer(ConfigNode root, JsonElement? config)
     {
@@ -31,6 +32,7 @@ public sealed class HuggingFaceTokenizer : Tokenizer
         _preTokenizer = root.Optional("pre_tokenizer") is { } p ? PreTokenizer.Create(p) : null;
         _postProcessor = root.Optional("post_processor") is { } pp ? PostProcessor.Create(pp, t => TokenToId(t)) : null;
         _decoder = root.Optional("decoder") is { } d ? Decoder.Create(d) : null;
+        _byteLevelWords = ByteLevelWords.For(_normalizer, _preTokenizer, _model, id => IdToToken(id));
 
         var (before, after) = _postProcessor?.Wrapping ?? ([], []);
         _bos = ConfigTokenId(config, "bos_token") ?? (before.Length == 1 ? before[0] : null);
@@ -116,8 +118,52 @@ public sealed class HuggingFaceTokenizer : Tokenizer
     public override EncodedText Encode(string text, bool addSpecialTokens, int maxLength, Side truncation)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var source = AlignedText.Identity(WellFormed(text), 0, text.Length);
         var tokens = new List<PipelineToken>(text.Length / 3 + 4);
+        if (_byteLevelWords is not null) TokenizeByteLevel(WellFormed(text), tokens);
+        else TokenizeGeneral(text, tokens);
+        var room = Math.Max(0, maxLength - (addSpecialTokens ? _postProcessor?.AddedTokens ?? 0 : 0));
+        if (tokens.Count > room)
+        {
+            if (truncation == Side.Left) tokens.RemoveRange(0, tokens.Count - room);
+            else tokens.RemoveRange(room, tokens.Count - room);
+        }
+        _postProcessor?.Process(tokens, addSpecialTokens, text);
+        if (tokens.Count > maxLength) tokens.RemoveRange(maxLength, tokens.Count - maxLength);
+        var ids = new int[tokens.Count];
+        var offsets = new TokenOffset[tokens.Count];
+        var mask = new bool[tokens.Count];
+        for (var i = 0; i < tokens.Count; i++) (ids[i], offsets[i], mask[i]) = (tokens[i].Id, tokens[i].Offset, tokens[i].Special);
+        return new EncodedText(ids, offsets, mask);
+    }
+
+    // No normalizer, so offsets are positions in the (well-formed) text itself and added tokens split it in both passes.
+    private void TokenizeByteLevel(string text, List<PipelineToken> tokens)
+    {
+        if (!_added.Matches(normalizedPass: false) && !_added.Matches(normalizedPass: true))
+        {
+            _byteLevelWords!.Tokenize(text, 0, text.Length, tokens);
+            return;
+        }
+        var raw = new List<(int Start, int Length, int Id)>();
+        var normalized = new List<(int Start, int Length, int Id)>();
+        _added.Split(text, normalizedPass: false, raw);
+        foreach (var (start, length, id) in raw)
+        {
+            if (id >= 0) { AddAdded(tokens, id, start, length); continue; }
+            normalized.Clear();
+            _added.Split(text.AsSpan(start, length), normalizedPass: true, normalized);
+            foreach (var (s, l, nid) in normalized)
+                if (nid >= 0) AddAdded(tokens, nid, start + s, l);
+                else _byteLevelWords!.Tokenize(text, start + s, l, tokens);
+        }
+    }
+
+    private void AddAdded(List<PipelineToken> tokens, int id, int start, int length) =>
+        tokens.Add(new PipelineToken(id, IdToToken(id) ?? "", new TokenOffset(start, start + length), false));
+
+    private void TokenizeGeneral(string text, List<PipelineToken> tokens)
+    {
+        var source = AlignedText.Identity(WellFormed(text), 0, text.Length);
         var segments = new List<(Piece Piece, int Id)>();
         _added.Split(source.All, normalizedPass: false, segments);
         var normalizedSegments = new List<(Piece Piece, int Id)>();
@@ -144,19 +190,6 @@ public sealed class HuggingFaceTokenizer : Tokenizer
                 }
             }
         }
-        var room = Math.Max(0, maxLength - (addSpecialTokens ? _postProcessor?.AddedTokens ?? 0 : 0));
-        if (tokens.Count > room)
-        {
-            if (truncation == Side.Left) tokens.RemoveRange(0, tokens.Count - room);
-            else tokens.RemoveRange(room, tokens.Count - room);
-        }
-        _postProcessor?.Process(tokens, addSpecialTokens, text);
-        if (tokens.Count > maxLength) tokens.RemoveRange(maxLength, tokens.Count - maxLength);
-        var ids = new int[tokens.Count];
-        var offsets = new TokenOffset[tokens.Count];
-        var mask = new bool[tokens.Count];
-        for (var i = 0; i < tokens.Count; i++) (ids[i], offsets[i], mask[i]) = (tokens[i].Id, tokens[i].Offset, tokens[i].Special);
-        return new EncodedText(ids, offsets, mask);
     }
 
     private void AddAdded(List<PipelineToken> tokens, Piece piece, int id) =>

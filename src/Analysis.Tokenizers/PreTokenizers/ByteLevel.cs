@@ -10,7 +10,10 @@ namespace Analysis.Tokenizers.PreTokenizers;
 internal sealed class ByteLevel(bool addPrefixSpace, bool useRegex) : PreTokenizer
 {
     internal const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
-    private static readonly PatternRegex Gpt2 = new(Gpt2Pattern);
+    internal static readonly PatternRegex Gpt2 = new(Gpt2Pattern);
+
+    public bool AddPrefixSpace => addPrefixSpace;
+    public bool UseRegex => useRegex;
 
     public override void Apply(List<Piece> pieces)
     {

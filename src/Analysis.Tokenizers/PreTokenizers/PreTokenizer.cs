@@ -52,6 +52,8 @@ internal abstract class PreTokenizer
 
 internal sealed class PreTokenizerSequence(PreTokenizer[] steps) : PreTokenizer
 {
+    public IReadOnlyList<PreTokenizer> Steps => steps;
+
     public override void Apply(List<Piece> pieces)
     {
         foreach (var step in steps) step.Apply(pieces);

@@ -21,6 +21,10 @@ internal sealed class Split : PreTokenizer
         _invert = node.OptionalBool("invert", false);
     }
 
+    public PatternRegex Pattern => _pattern;
+    public SplitBehavior SplitBehavior => _behavior;
+    public bool Invert => _invert;
+
     public override void Apply(List<Piece> pieces)
     {
         var matches = new List<(int, int)>();

@@ -16,7 +16,14 @@ internal sealed class PatternRegex
     private readonly Regex _regex;
 
     // The timeout turns a pathological user pattern into an exception instead of a hang.
-    public PatternRegex(string pattern) => _regex = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
+    public PatternRegex(string pattern)
+    {
+        Pattern = pattern;
+        _regex = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>The pattern as written in the tokenizer file.</summary>
+    public string Pattern { get; }
 
     public static PatternRegex Literal(string text) => new(Regex.Escape(text));
 

@@ -171,7 +171,7 @@ public static class ActivationExtractor
 
     private static void CheckColumnNames(IReadOnlyList<LabelColumn> labels, HookedModel hooked)
     {
-        string[] fixedColumns = ["example_id", "position", "token_id", "token", "char_start", "char_end"];
+        string[] fixedColumns = ["example_id", "position", "token_id", "token", "char_start", "char_end", "token_text", "special"];
         foreach (var l in labels)
             if (fixedColumns.Contains(l.Name) || hooked.Hooks.Any(h => h.Name == l.Name))
                 throw new BadInputException($"The input field '{l.Name}' would collide with a dataset column of that name; choose the label fields with --labels.");

@@ -121,7 +121,7 @@ internal sealed class PartRun(
                 int first = selected[0];
                 var span = example.Span!.Value;
                 writer.AddRow(example.Id, first, tokens.Ids[first], string.Concat(selected.Select(t => tokenizer.IdToToken(tokens.Ids[t]))),
-                    Cp(span.Start), Cp(span.End), example.Labels);
+                    Cp(span.Start), Cp(span.End), example.Text[span.Start..span.End], selected.All(t => tokens.SpecialTokensMask[t]), example.Labels);
                 for (int h = 0; h < hooks.Count; h++)
                 {
                     var row = writer.HookRow(h);
@@ -140,7 +140,8 @@ internal sealed class PartRun(
             {
                 int t = selected[j];
                 var offset = tokens.Offsets[t];
-                writer.AddRow(example.Id, t, tokens.Ids[t], tokenizer.IdToToken(tokens.Ids[t]), Cp(offset.Start), Cp(offset.End), example.Labels);
+                writer.AddRow(example.Id, t, tokens.Ids[t], tokenizer.IdToToken(tokens.Ids[t]), Cp(offset.Start), Cp(offset.End),
+                    example.Text[offset.Start..offset.End], tokens.SpecialTokensMask[t], example.Labels);
                 for (int h = 0; h < hooks.Count; h++) CopyToken(h, b, j, t, writer.HookRow(h));
             }
         }

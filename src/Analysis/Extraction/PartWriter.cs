@@ -19,7 +19,8 @@ internal sealed class PartWriter : IDisposable
     private readonly long ownRowGroupBytes;
     private readonly List<long> exampleIds = [];
     private readonly List<int> positions = [], tokenIds = [], charStarts = [], charEnds = [];
-    private readonly List<string?> tokens = [];
+    private readonly List<string?> tokens = [], tokenTexts = [];
+    private readonly List<bool> specials = [];
     private readonly List<object?>[] labelValues;
     private float[][] hookValues, spareHookValues;
     private int rows;
@@ -52,6 +53,7 @@ internal sealed class PartWriter : IDisposable
         {
             ParquetField.Int64("example_id"), ParquetField.Int32("position"), ParquetField.Int32("token_id"),
             ParquetField.String("token"), ParquetField.Int32("char_start"), ParquetField.Int32("char_end"),
+            ParquetField.String("token_text"), ParquetField.Boolean("special"),
         };
         foreach (var l in labels)
             fields.Add(l.Type switch
@@ -69,8 +71,12 @@ internal sealed class PartWriter : IDisposable
     /// <summary>Rows written so far.</summary>
     public long Rows => flushedRows + rows;
 
-    /// <summary>Adds a row's identifying columns and labels; then fill <see cref="HookRow"/> for each hook.</summary>
-    public void AddRow(long exampleId, int position, int tokenId, string? token, int charStart, int charEnd, object?[] labelRow)
+    /// <summary>
+    /// Adds a row's identifying columns and labels; then fill <see cref="HookRow"/> for each hook. tokenText is the source
+    /// text of [charStart, charEnd) (what labels derived from the token read, exact for every tokenizer); special marks
+    /// tokens the tokenizer added or treats as special (BOS, [CLS], &lt;|endoftext|&gt;).
+    /// </summary>
+    public void AddRow(long exampleId, int position, int tokenId, string? token, int charStart, int charEnd, string tokenText, bool special, object?[] labelRow)
     {
         exampleIds.Add(exampleId);
         positions.Add(position);
@@ -78,6 +84,8 @@ internal sealed class PartWriter : IDisposable
         tokens.Add(token);
         charStarts.Add(charStart);
         charEnds.Add(charEnd);
+        tokenTexts.Add(tokenText);
+        specials.Add(special);
         for (int i = 0; i < labelValues.Length; i++) labelValues[i].Add(labelRow[i]);
         rows++;
         for (int h = 0; h < hooks.Count; h++)
@@ -94,9 +102,9 @@ internal sealed class PartWriter : IDisposable
         if (rows == 0) return;
         pending.GetAwaiter().GetResult(); // the previous batch is in the file, its buffers are free again
         var batch = new Batch(rows, exampleIds.ToArray(), positions.ToArray(), tokenIds.ToArray(), tokens.ToArray(),
-            charStarts.ToArray(), charEnds.ToArray(), labelValues.Select(l => l.ToArray()).ToArray(), hookValues);
+            charStarts.ToArray(), charEnds.ToArray(), tokenTexts.ToArray(), specials.ToArray(), labelValues.Select(l => l.ToArray()).ToArray(), hookValues);
         (hookValues, spareHookValues) = (spareHookValues, hookValues);
-        exampleIds.Clear(); positions.Clear(); tokenIds.Clear(); tokens.Clear(); charStarts.Clear(); charEnds.Clear();
+        exampleIds.Clear(); positions.Clear(); tokenIds.Clear(); tokens.Clear(); charStarts.Clear(); charEnds.Clear(); tokenTexts.Clear(); specials.Clear();
         foreach (var l in labelValues) l.Clear();
         flushedRows += rows;
         rows = 0;
@@ -105,7 +113,7 @@ internal sealed class PartWriter : IDisposable
 
     /// <summary>One batch's columns, owned by the background write until it completes.</summary>
     private sealed record Batch(int Rows, long[] ExampleIds, int[] Positions, int[] TokenIds, string?[] Tokens,
-        int[] CharStarts, int[] CharEnds, object?[][] Labels, float[][] HookValues);
+        int[] CharStarts, int[] CharEnds, string?[] TokenTexts, bool[] Specials, object?[][] Labels, float[][] HookValues);
 
     private void Write(Batch batch)
     {
@@ -117,6 +125,8 @@ internal sealed class PartWriter : IDisposable
         writer.WriteStrings("token", batch.Tokens);
         writer.WriteInt32("char_start", batch.CharStarts);
         writer.WriteInt32("char_end", batch.CharEnds);
+        writer.WriteStrings("token_text", batch.TokenTexts);
+        writer.WriteBoolean("special", batch.Specials);
         for (int i = 0; i < labels.Count; i++) WriteLabel(labels[i], batch.Labels[i]);
         for (int h = 0; h < hooks.Count; h++)
         {

@@ -28,7 +28,15 @@ public static class LogisticRegression
     private const int BlockRows = 64; // a block of centered rows stays in L2 while both kernels run over it
 
     /// <summary>Fits a probe; labels are class ids 0..classes.Length−1.</summary>
-    public static LinearClassifier Fit(Matrix x, ReadOnlySpan<int> labels, string[] classes, LogisticRegressionOptions? options = null)
+    public static LinearClassifier Fit(Matrix x, ReadOnlySpan<int> labels, string[] classes, LogisticRegressionOptions? options = null) =>
+        Fit(x, labels, classes, options, start: null, out _);
+
+    /// <summary>
+    /// Fits from a start point θ (a previous solution of the same problem with another C: a regularisation path warm-starts
+    /// each fit from its neighbour's) and returns the solution θ too.
+    /// </summary>
+    internal static LinearClassifier Fit(Matrix x, ReadOnlySpan<int> labels, string[] classes, LogisticRegressionOptions? options,
+        double[]? start, out double[] solution)
     {
         options ??= new();
         var (n, d, k) = (x.Rows, x.Columns, classes.Length);
@@ -53,7 +61,9 @@ public static class LogisticRegression
 
         var objective = new Objective((theta, grad) => Evaluate(x, y, k, classWeight, totalWeight, options.C, mean, scale, theta, grad));
         var solver = new Lbfgs { MaxIterations = options.MaxIterations, GradientTolerance = options.Tolerance };
-        var result = solver.Minimize(objective, new double[k * d + k]);
+        if (start is not null && start.Length != k * d + k) throw new ArgumentException($"The start point has {start.Length} values but the probe has {k * d + k}.");
+        var result = solver.Minimize(objective, start ?? new double[k * d + k]);
+        solution = result.Solution;
         var (w, b) = Effective(result.Solution, k, d, mean, scale);
         return new LinearClassifier { Classes = classes, Dimension = d, Weights = w, Bias = b, Iterations = result.Iterations, Converged = result.Converged };
     }

@@ -62,6 +62,9 @@ public sealed class AnalysisCommandsTests : IDisposable
             "--seeds", "0,1", "--save-probes", "--out", probeOut);
         Assert.True(code == 0, error);
         Assert.Contains("blocks.2.hook_resid_post", output);
+        Assert.Contains("C:            chosen by validation log-loss over {0.001, 0.01, 0.1, 1, 10}", output);
+        Assert.Contains("Control task: Hewitt & Liang control task on the probe's random split", output);
+        Assert.Contains("Labels:       from the token string (token)", output);   // this dataset has no token_text column
         Assert.True(File.Exists(Path.Combine(probeOut, "results.json")));
         Assert.True(File.Exists(Path.Combine(probeOut, "probe.parquet")));
         Assert.True(File.Exists(Path.Combine(probeOut, "probes", "blocks.2.hook_resid_post.onnx")));
@@ -93,6 +96,25 @@ public sealed class AnalysisCommandsTests : IDisposable
         Assert.Contains("Accuracy by layer", html);
         Assert.Contains("Number line", html);
         Assert.Contains("PC1", html);
+    }
+
+    [Fact]
+    public async Task Probe_grouped_by_token_with_a_fixed_c_says_the_control_task_is_not_applicable()
+    {
+        var probeOut = Path.Combine(_dir, "probe-grouped");
+        var (code, output, error) = await Run("probe", "--data", Dataset("grouped", files: 1), "--hooks", "blocks.2.hook_resid_post", "--label-from", "token:first-char",
+            "--group-by", "token", "--seeds", "0", "--c", "0.5", "--out", probeOut);
+        Assert.True(code == 0, error);
+        Assert.Contains("C:            fixed", output);
+        Assert.Contains("Control task: not applicable: only 0% of test rows have a word type seen in training", output);
+        Assert.Matches(@"blocks\.2\.hook_resid_post .* n/a +n/a .* 0\.5\b", output);
+        using var r = ParquetReader.Open(Path.Combine(probeOut, "probe.parquet"));
+        Assert.Equal([0.5], r.ReadColumn(0, "c").Values<double>().ToArray());
+        Assert.Equal([null], r.ReadColumn(0, "selectivity").ToRows());
+
+        (code, _, error) = await Run("probe", "--data", Dataset("grouped2", files: 1), "--label-from", "token:first-char", "--c", "1", "--c-grid", "1,2", "--out", probeOut);
+        Assert.Equal(2, code);
+        Assert.Contains("--c", error);
     }
 
     [Fact]

@@ -28,17 +28,34 @@ public class SplitAndLabelTests
     }
 
     [Theory]
-    [InlineData("token:first-char", "Ġhello", "h")]
-    [InlineData("token:first-char", "▁World", "W")]
+    [InlineData("token:first-char", " hello", "h")]
+    [InlineData("token:first-char", "World", "W")]
     [InlineData("token:last-char", " cat", "t")]
     [InlineData("token:char@2", "abc", "c")]
     [InlineData("token:char@5", "abc", "∅")]
-    [InlineData("token:length", "Ġfour", "4")]
+    [InlineData("token:length", " four", "4")]
     [InlineData("token:is-digit", "347", "true")]
     [InlineData("token:is-digit", "3a", "false")]
-    [InlineData("token:is-upper", "Ġabc", "false")]
-    public void Token_labels_come_from_the_token_text(string spec, string token, string expected) =>
-        Assert.Equal(expected, TokenLabel.Parse(spec).Of(token));
+    [InlineData("token:is-upper", " abc", "false")]
+    [InlineData("token:first-char", "e\u0301t\u00e9", "e\u0301")]   // a combining accent stays with its letter
+    public void Token_labels_come_from_the_token_text(string spec, string text, string expected) =>
+        Assert.Equal(expected, TokenLabel.Parse(spec).Of(text));
+
+    [Fact]
+    public void Fold_case_lower_cases_before_the_label_is_taken()
+    {
+        Assert.Equal("h", TokenLabel.Parse("token:first-char", foldCase: true).Of(" Hello"));
+        Assert.Equal("H", TokenLabel.Parse("token:first-char").Of(" Hello"));
+    }
+
+    [Theory]
+    [InlineData("Ġhello", "hello")]
+    [InlineData("▁World", "World")]
+    [InlineData("##ing", "ing")]
+    [InlineData("#", "#")]
+    [InlineData("##", "##")]
+    public void Token_strings_lose_boundary_markers_when_no_span_text_exists(string token, string expected) =>
+        Assert.Equal(expected, TokenLabel.TokenStringText(token));
 
     [Fact]
     public void Unknown_token_label_says_which_exist() =>
