@@ -40,6 +40,9 @@ public sealed class LogitLens : IDisposable
     /// <summary>The hooks the lens reads, in model order; the last is the finish's own input.</summary>
     public IReadOnlyList<string> Hooks => graph.Layers.Select(l => l.Hook).ToList();
 
+    /// <summary>How many most likely tokens each row keeps (the option, at most the vocabulary).</summary>
+    public int TopK => Math.Min(options.TopK, vocab);
+
     /// <summary>The token sets whose mass is measured.</summary>
     public TokenSets Sets { get; }
 
@@ -85,7 +88,7 @@ public sealed class LogitLens : IDisposable
     public LensResult Analyze(IEnumerable<(long Id, string Text)> texts, Action<LensTokenRow>? perToken = null, Action<long>? examplesDone = null)
     {
         var layers = graph.Layers.Count;
-        var k = Math.Min(options.TopK, vocab);
+        var k = TopK;
         var sums = new LayerSums[layers];
         for (var l = 0; l < layers; l++) sums[l] = new LayerSums(Sets.Sets.Count);
         long examples = 0, tokens = 0, predictions = 0;

@@ -1,4 +1,5 @@
 using Analysis.Decomposition;
+using Analysis.Lens;
 using Analysis.Plots;
 using Analysis.Probing;
 using Analysis.Results;
@@ -16,5 +17,6 @@ internal static class ReportSources
         ProbeSection.Read,
         PcaSection.Read,
         NumberLineSection.Read,
+        LensSection.Read,
     ];
 }
