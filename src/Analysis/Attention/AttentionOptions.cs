@@ -18,7 +18,7 @@ public sealed record AttentionOptions
     /// <summary>Examples whose full patterns are kept for the report's viewer.</summary>
     public int ViewerExamples { get; init; } = 3;
     /// <summary>Tokens of a viewer example at most.</summary>
-    public int ViewerTokens { get; init; } = 40;
+    public int ViewerTokens { get; init; } = 32;
     /// <summary>Tokens per example at most (longer examples are truncated).</summary>
     public int MaxLength { get; init; } = 512;
     /// <summary>Examples per forward pass.</summary>

@@ -1,3 +1,4 @@
+using Analysis.Attention;
 using Analysis.Decomposition;
 using Analysis.Lens;
 using Analysis.Plots;
@@ -18,5 +19,6 @@ internal static class ReportSources
         PcaSection.Read,
         NumberLineSection.Read,
         LensSection.Read,
+        AttentionSection.Read,
     ];
 }
