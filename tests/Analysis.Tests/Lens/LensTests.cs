@@ -3,6 +3,7 @@ using Analysis.Extraction;
 using Analysis.Lens;
 using Analysis.Onnx;
 using Analysis.Runtime;
+using Analysis.Tests.Extraction;
 using Analysis.Tests.Verification;
 using Analysis.Tokenizers;
 using Xunit.Abstractions;
@@ -81,7 +82,11 @@ public class LensTests(ITestOutputHelper output)
         var tokenizerPath = Path.Combine(folder, "tokenizer.json");
         var texts = Texts(60);
         var rows = new List<LensTokenRow>();
-        using var lens = LogitLens.Open(new LensOptions { Model = StoriesModel, Tokenizer = tokenizerPath, Device = Device.Cpu, TopK = 3, BatchSize = 7 });
+        using var dir = new TempDirectory();
+        var setsFile = dir.File("sets.json", """{"pronouns": ["▁she", "▁he", "▁She", "▁He", "▁notatoken"], "punctuation": {"regex": "^[.,!?]$"}}""");
+        using var lens = LogitLens.Open(new LensOptions { Model = StoriesModel, Tokenizer = tokenizerPath, Device = Device.Cpu, TopK = 3, BatchSize = 7, TokenSets = setsFile });
+        Assert.Equal(["pronouns", "punctuation"], lens.Sets.Sets.Select(s => s.Name));
+        Assert.Equal(1, lens.Sets.Sets[0].Missing);
         var result = lens.Analyze(texts.Select((t, i) => ((long)i, t)), rows.Add);
         Assert.Equal(["blocks.0.hook_resid_post", "blocks.1.hook_resid_post", "blocks.2.hook_resid_post", "blocks.3.hook_resid_post", "blocks.4.hook_resid_post"],
             result.Layers.Select(l => l.Hook));
@@ -90,6 +95,9 @@ public class LensTests(ITestOutputHelper output)
 
         // The model's own next-token accuracy, from its logits.
         var tokenizer = Tokenizer.Load(tokenizerPath);
+        int[] pronouns = [.. new[] { "▁she", "▁he", "▁She", "▁He" }.Select(t => tokenizer.TokenToId(t)!.Value)];
+        var punctuation = Enumerable.Range(0, tokenizer.VocabSize).Where(i => tokenizer.IdToToken(i) is "." or "," or "!" or "?").ToArray();
+        Assert.Equal(punctuation.Order(), lens.Sets.Sets[1].Ids.Order());
         var model = OnnxModel.Load(StoriesModel);
         var finish = ModelFinish.Find(model, HookDiscovery.Discover(model), out _)!;
         var hooked = HookedModel.Prepare(StoriesModel, ["blocks.1.hook_resid_post"]);
@@ -126,6 +134,8 @@ public class LensTests(ITestOutputHelper output)
                 Assert.Equal(kl, row.KlToFinal, 1e-4);
                 Assert.Equal(Argmax(layerLogits.AsSpan(t * vocab, vocab)), row.TopIds[0]);
                 Assert.Equal(p.Max(), row.TopProbabilities[0], 1e-5);
+                Assert.Equal(pronouns.Sum(i => p[i]), row.SetMass[0], 1e-5);
+                Assert.Equal(punctuation.Sum(i => p[i]), row.SetMass[1], 1e-5);
                 if (t + 1 < ids.Length)
                 {
                     Assert.Equal(p[ids[t + 1]], row.NextTokenProbability!.Value, 1e-5);
