@@ -11,6 +11,8 @@ public sealed partial class OnnxModel
     /// internal tensors get <paramref name="prefix"/>; its outputs become graph outputs. Returns head output → graph output.
     /// With <paramref name="shareInitializers"/> (a head cut from this very model, e.g. by <see cref="ExtractSubgraph"/>),
     /// head initializers whose names this graph has are the same weights and are read, not copied.
+    /// The head's nodes go right after the last node producing a connected tensor, so that ONNX Runtime, which runs nodes
+    /// close to the graph's order, can consume a large tensor (an attention pattern) and free it before the next layer.
     /// </summary>
     public IReadOnlyDictionary<string, string> Append(OnnxModel head, IReadOnlyDictionary<string, string> connections, string prefix, bool shareInitializers = false)
     {
@@ -48,13 +50,14 @@ public sealed partial class OnnxModel
             copy.Name = Renamed(t.Name);
             Graph.Initializer.Add(copy);
         }
+        var at = connections.Values.Select(t => index.Producers.TryGetValue(t, out var p) ? Graph.Node.IndexOf(p) + 1 : 0).DefaultIfEmpty(Graph.Node.Count).Max();
         foreach (var n in head.Graph.Node)
         {
             var copy = n.Clone();
             copy.Name = prefix + n.Name;
             for (var i = 0; i < copy.Input.Count; i++) copy.Input[i] = Renamed(copy.Input[i]);
             for (var i = 0; i < copy.Output.Count; i++) copy.Output[i] = Renamed(copy.Output[i]);
-            Graph.Node.Add(copy);
+            Graph.Node.Insert(at++, copy);
         }
         foreach (var domain in head.Proto.OpsetImport.Where(o => o.Domain is not ("" or "ai.onnx")))
             if (!Proto.OpsetImport.Any(o => o.Domain == domain.Domain)) Proto.OpsetImport.Add(domain.Clone());

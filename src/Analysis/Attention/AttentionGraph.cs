@@ -9,8 +9,9 @@ namespace Analysis.Attention;
 
 /// <summary>
 /// The model with <see cref="AttentionStatisticsHead"/> appended to every attention pattern hook (the Softmax outputs
-/// discovery finds): its outputs are the per-head sums, [batch, heads, 4] per layer, and the patterns themselves, which
-/// only the report's viewer asks for, on a few examples. Cached by model content, hook map and hooks.
+/// discovery finds): its only outputs are the per-head sums, [batch, heads, 4] per layer. The patterns are not outputs:
+/// ONNX Runtime keeps a graph output's buffer to the end of the run, and the patterns of every layer at once are what
+/// this graph exists to avoid holding. Cached by model content, hook map and hooks.
 /// </summary>
 internal sealed record AttentionGraph(string Path, List<AttentionGraphLayer> Layers, List<UnavailableHook> Unavailable, string? BranchNote, string Structure)
 {
@@ -19,7 +20,7 @@ internal sealed record AttentionGraph(string Path, List<AttentionGraphLayer> Lay
         if (!File.Exists(modelPath)) throw new BadInputException($"The model '{modelPath}' does not exist; pass the path of an .onnx file.");
         var sha = DatasetDirectory.Sha256Of(modelPath);
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"attention-graph/1\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n{(hookMapPath is null ? "" : DatasetDirectory.Sha256Of(hookMapPath))}\n{string.Join("\n", patterns)}")))[..24];
+            $"attention-graph/3\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n{(hookMapPath is null ? "" : DatasetDirectory.Sha256Of(hookMapPath))}\n{string.Join("\n", patterns)}")))[..24];
         var folder = AnalysisCache.Folder(AnalysisCache.HookedFolder, "attention-" + key);
         var path = System.IO.Path.Combine(folder, "model.onnx");
         var description = System.IO.Path.Combine(folder, "attention.json");
@@ -51,7 +52,6 @@ internal sealed record AttentionGraph(string Path, List<AttentionGraphLayer> Lay
                 throw new BadInputException($"Hook '{h.Name}' is {types.Find(h.Tensor)?.ShapeText ?? "of unknown shape"}, not an attention pattern [batch, heads, queries, keys]; the attention statistics read 'blocks.*.attn.hook_pattern'.");
 
         var head = AttentionStatisticsHead.Build(model.Opset);
-        var exposed = model.AddOutputs(hooks.Select(h => h.Tensor));
         var layers = new List<AttentionGraphLayer>();
         var shared = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var l = 0; l < hooks.Count; l++)
@@ -60,9 +60,9 @@ internal sealed record AttentionGraph(string Path, List<AttentionGraphLayer> Lay
             var outputs = model.Append(head, connections, $"attention/{l}/");
             foreach (var input in new[] { AttentionStatisticsHead.SelfIndex, AttentionStatisticsHead.PreviousIndex, AttentionStatisticsHead.Weights }) shared[input] = input;
             var heads = types.Find(hooks[l].Tensor)!.Shape![1].Value;
-            layers.Add(new AttentionGraphLayer(hooks[l].Name, LayerOf(hooks[l].Name, l), heads, outputs[AttentionStatisticsHead.Sums], exposed[hooks[l].Tensor]));
+            layers.Add(new AttentionGraphLayer(hooks[l].Name, LayerOf(hooks[l].Name, l), heads, outputs[AttentionStatisticsHead.Sums]));
         }
-        model.KeepOutputs(layers.SelectMany(l => new[] { l.Sums, l.Pattern }).Distinct().ToList());
+        model.KeepOutputs(layers.Select(l => l.Sums).ToList());
         model.Save(path);
         var graph = new AttentionGraph(path, layers, unavailable, branch?.Describe(), map.Structure);
         AtomicFile.WriteAllText(description, JsonSerializer.Serialize(graph));
@@ -77,5 +77,5 @@ internal sealed record AttentionGraph(string Path, List<AttentionGraphLayer> Lay
     }
 }
 
-/// <summary>One attention layer of the graph: its hook, block index, head count (when known), and its two outputs.</summary>
-internal sealed record AttentionGraphLayer(string Hook, int Layer, long? Heads, string Sums, string Pattern);
+/// <summary>One attention layer of the graph: its hook, block index, head count (when known), and its statistics output.</summary>
+internal sealed record AttentionGraphLayer(string Hook, int Layer, long? Heads, string Sums);

@@ -74,16 +74,17 @@ public sealed class AttentionStatistics : IDisposable
         var sums = new double[layers][,];
         var dormant = new long[layers][];
         long examples = 0, counted = 0, queries = 0;
-        var viewer = new List<AttentionPatternExample>();
+        var viewerIds = new List<(long Id, int[] Ids)>();
         var batch = new List<(long Id, int[] Ids)>(options.BatchSize);
         foreach (var (id, text) in texts)
         {
             var ids = tokenizer.Encode(text, addSpecialTokens: true, options.MaxLength, Side.Right).Ids.ToArray();
-            if (viewer.Count < options.ViewerExamples && ids.Length >= 2) viewer.Add(Patterns(id, ids[..Math.Min(ids.Length, options.ViewerTokens)]));
+            if (viewerIds.Count < options.ViewerExamples && ids.Length >= 2) viewerIds.Add((id, ids[..Math.Min(ids.Length, options.ViewerTokens)]));
             batch.Add((id, ids));
             if (batch.Count == options.BatchSize) Flush();
         }
         Flush();
+        var viewer = Patterns(viewerIds);
 
         var heads = new List<AttentionHead>();
         for (var l = 0; l < layers; l++)
@@ -178,30 +179,40 @@ public sealed class AttentionStatistics : IDisposable
         return feeds;
     }
 
-    // One example alone, its full patterns fetched: only for the report's viewer, on a few short examples.
-    private AttentionPatternExample Patterns(long id, int[] ids)
+    // The viewer's few short examples, each alone, through the hooked model that exposes the patterns (the extraction's
+    // cached graph): a second session, opened only for them, so the statistics graph never holds a pattern past its use.
+    private List<AttentionPatternExample> Patterns(List<(long Id, int[] Ids)> examples)
     {
-        using var results = session.Run(Feeds([ids], ids.Length), graph.Layers.Select(l => l.Pattern).ToList());
-        var layers = new List<AttentionPatternLayer>();
-        var t = ids.Length;
-        foreach (var layer in graph.Layers)
+        if (examples.Count == 0) return [];
+        var hooked = HookedModel.Prepare(options.Model, graph.Layers.Select(l => l.Hook).ToList(), options.HookMap);
+        using var viewer = InferenceSession.Open(hooked.Path, new SessionOptions { Device = options.Device, IntraOpThreads = options.Threads });
+        var viewerInputs = new ModelInputs(viewer.Inputs);
+        var patterns = new List<AttentionPatternExample>();
+        foreach (var (id, ids) in examples)
         {
-            var output = results[layer.Pattern];
-            var values = output.AsSpan<float>();
-            var heads = (int)output.Shape[1];
-            var matrix = new float[heads][][];
-            for (var h = 0; h < heads; h++)
+            using var results = viewer.Run(viewerInputs.Build([ids], ids.Length, padId), graph.Layers.Select(l => hooked.OutputOf[l.Hook]).Distinct().ToList());
+            var layers = new List<AttentionPatternLayer>();
+            var t = ids.Length;
+            foreach (var layer in graph.Layers)
             {
-                matrix[h] = new float[t][];
-                for (var q = 0; q < t; q++)
+                var output = results[hooked.OutputOf[layer.Hook]];
+                var values = output.AsSpan<float>();
+                var heads = (int)output.Shape[1];
+                var matrix = new float[heads][][];
+                for (var h = 0; h < heads; h++)
                 {
-                    matrix[h][q] = new float[t];
-                    for (var k = 0; k < t; k++) matrix[h][q][k] = MathF.Round(values[(h * t + q) * t + k], 4);
+                    matrix[h] = new float[t][];
+                    for (var q = 0; q < t; q++)
+                    {
+                        matrix[h][q] = new float[t];
+                        for (var k = 0; k < t; k++) matrix[h][q][k] = MathF.Round(values[(h * t + q) * t + k], 4);
+                    }
                 }
+                layers.Add(new AttentionPatternLayer(layer.Hook, matrix));
             }
-            layers.Add(new AttentionPatternLayer(layer.Hook, matrix));
+            patterns.Add(new AttentionPatternExample(id, ids.Select(i => tokenizer.IdToToken(i) ?? "").ToList(), layers));
         }
-        return new AttentionPatternExample(id, ids.Select(i => tokenizer.IdToToken(i) ?? "").ToList(), layers);
+        return patterns;
     }
 
     /// <inheritdoc/>

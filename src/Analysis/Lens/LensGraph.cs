@@ -21,7 +21,7 @@ internal sealed record LensGraph(string Path, ModelFinish Finish, List<LensGraph
         if (!File.Exists(modelPath)) throw new BadInputException($"The model '{modelPath}' does not exist; pass the path of an .onnx file.");
         var sha = DatasetDirectory.Sha256Of(modelPath);
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"lens-graph/1\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n{(hookMapPath is null ? "" : DatasetDirectory.Sha256Of(hookMapPath))}\n{string.Join("\n", patterns)}")))[..24];
+            $"lens-graph/2\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n{(hookMapPath is null ? "" : DatasetDirectory.Sha256Of(hookMapPath))}\n{string.Join("\n", patterns)}")))[..24];
         var folder = AnalysisCache.Folder(AnalysisCache.HookedFolder, "lens-" + key);
         var path = System.IO.Path.Combine(folder, "model.onnx");
         var description = System.IO.Path.Combine(folder, "lens.json");
