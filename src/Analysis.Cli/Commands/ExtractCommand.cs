@@ -124,7 +124,7 @@ public static class ExtractCommand
             : $"  dataset incomplete: {s.MissingParts.Count} part(s) belong to other shards or are unfinished; the last shard to finish writes the manifest (or run 'analysis dataset merge-manifest {s.Output}')");
     }
 
-    private static string DefaultTokenizer(string model)
+    internal static string DefaultTokenizer(string model)
     {
         var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(model))!, "tokenizer.json");
         if (File.Exists(beside)) return beside;

@@ -1,4 +1,6 @@
+using Analysis.Attention;
 using Analysis.Decomposition;
+using Analysis.Lens;
 using Analysis.Plots;
 using Analysis.Probing;
 using Analysis.Results;
@@ -16,5 +18,7 @@ internal static class ReportSources
         ProbeSection.Read,
         PcaSection.Read,
         NumberLineSection.Read,
+        LensSection.Read,
+        AttentionSection.Read,
     ];
 }

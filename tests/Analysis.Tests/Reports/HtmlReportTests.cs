@@ -11,7 +11,7 @@ namespace Analysis.Tests.Reports;
 
 public class HtmlReportTests
 {
-    private const string Chromium = "/usr/bin/chromium";
+    internal const string Chromium = "/usr/bin/chromium";
 
     /// <summary>Real results in a new folder: four "layers" whose signal grows with depth, a PCA scatter, and a log-spaced number line.</summary>
     internal static string SampleResults()
@@ -93,7 +93,7 @@ public class HtmlReportTests
         finally { Directory.Delete(dir, true); }
     }
 
-    private static (string Stdout, string Stderr) RunChromium(string profileDir, params string[] args)
+    internal static (string Stdout, string Stderr) RunChromium(string profileDir, params string[] args)
     {
         var psi = new ProcessStartInfo(Chromium)
         {
