@@ -2,6 +2,7 @@ using Analysis.Decomposition;
 using Analysis.Plots;
 using Analysis.Probing;
 using Analysis.Results;
+using Analysis.Sae;
 
 namespace Analysis.Reports;
 
@@ -16,5 +17,6 @@ internal static class ReportSources
         ProbeSection.Read,
         PcaSection.Read,
         NumberLineSection.Read,
+        SaeSection.Read,
     ];
 }
