@@ -13,7 +13,7 @@ internal static class Adam
         var bc1 = 1 - Math.Pow(s.Beta1, step);
         var bc2Sqrt = Math.Sqrt(1 - Math.Pow(s.Beta2, step));
         float stepSize = (float)(lr / bc1), inv = (float)bc2Sqrt, b1 = s.Beta1, b2 = s.Beta2, c1 = 1 - s.Beta1, c2 = 1 - s.Beta2, eps = s.Epsilon;
-        Parallel.For(0, (p.Length + Chunk - 1) / Chunk, c =>
+        ParallelWork.For((p.Length + Chunk - 1) / Chunk, Chunk * 8L, c =>
         {
             for (int i = c * Chunk, end = Math.Min(p.Length, i + Chunk); i < end; i++)
             {

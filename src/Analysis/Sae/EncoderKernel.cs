@@ -15,7 +15,7 @@ internal static unsafe class EncoderKernel
     {
         var rowTiles = (rows + RowTile - 1) / RowTile;
         var latentTiles = (m + LatentTile - 1) / LatentTile;
-        Parallel.For(0, rowTiles * latentTiles, t =>
+        ParallelWork.For(rowTiles * latentTiles, (long)RowTile * LatentTile * d, t =>
         {
             // Latent tile outer: consecutive tasks share a tile of W.
             var lt = t / rowTiles; var rt = t % rowTiles;

@@ -15,7 +15,7 @@ internal static class LatentSelection
         var counts = new int[rows + 1];
         var idx = new int[(long)rows * k];
         var val = new float[(long)rows * k];
-        Parallel.For(0, (rows + 63) / 64, block =>
+        ParallelWork.For((rows + 63) / 64, 64L * m, block =>
         {
             var heapV = new float[k]; var heapI = new int[k];
             for (int i = block * 64, end = Math.Min(rows, i + 64); i < end; i++)
@@ -38,7 +38,7 @@ internal static class LatentSelection
         // Ties at the cut value: the first takeAtCut of them, in row-major order.
         var counts = new int[rows + 1];
         var atCut = new int[rows];
-        Parallel.For(0, rows, i =>
+        ParallelWork.For(rows, m, i =>
         {
             var row = pre.AsSpan((int)((long)i * m), m);
             int above = 0, equal = 0;
@@ -50,7 +50,7 @@ internal static class LatentSelection
         for (var i = 0; i < rows && left > 0; i++) { tieTaken[i] = (int)Math.Min(left, atCut[i]); left -= tieTaken[i]; }
         for (var i = 0; i < rows; i++) counts[i + 1] += counts[i] + tieTaken[i];
         var idx = new int[counts[rows]]; var val = new float[counts[rows]];
-        Parallel.For(0, rows, i =>
+        ParallelWork.For(rows, m, i =>
         {
             var row = pre.AsSpan((int)((long)i * m), m);
             int p = counts[i], ties = tieTaken[i];
@@ -67,7 +67,7 @@ internal static class LatentSelection
     public static SparseCodes Above(float[] pre, int rows, int m, float threshold = 0)
     {
         var counts = new int[rows + 1];
-        Parallel.For(0, rows, i =>
+        ParallelWork.For(rows, m, i =>
         {
             var n = 0;
             foreach (var v in pre.AsSpan((int)((long)i * m), m)) if (v > threshold) n++;
@@ -75,7 +75,7 @@ internal static class LatentSelection
         });
         for (var i = 0; i < rows; i++) counts[i + 1] += counts[i];
         var idx = new int[counts[rows]]; var val = new float[counts[rows]];
-        Parallel.For(0, rows, i =>
+        ParallelWork.For(rows, m, i =>
         {
             var row = pre.AsSpan((int)((long)i * m), m);
             var p = counts[i];
@@ -159,7 +159,7 @@ internal static class LatentSelection
         var size = (length + chunks - 1) / chunks;
         var hist = new long[65536];
         var locals = new long[chunks][];
-        Parallel.For(0, chunks, c =>
+        ParallelWork.For(chunks, size, c =>
         {
             var h = new long[65536];
             for (long p = c * size, end = Math.Min(length, p + size); p < end; p++)

@@ -88,7 +88,7 @@ public sealed partial class Sae
     {
         var d = DIn;
         var y = new float[(long)codes.Rows * d];
-        Parallel.For(0, codes.Rows, i =>
+        ParallelWork.For(codes.Rows, (long)d * (codes.Count / Math.Max(1, codes.Rows) + 1), i =>
         {
             var row = y.AsSpan(i * d, d);
             Weights.DecoderBias.CopyTo(row);

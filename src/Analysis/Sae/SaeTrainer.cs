@@ -58,7 +58,7 @@ public sealed class SaeTrainer
         float[] xc = _xc, pre = _pre, err = _err, gOut = _gradOut;
 
         // Encoder: ReLU((x − b_dec)·W_enc + b_enc), the one dense product.
-        Parallel.For(0, rows, i => TensorPrimitives.Subtract(x.AsSpan(i * d, d), w.DecoderBias, xc.AsSpan(i * d, d)));
+        ParallelWork.For(rows, d, i => TensorPrimitives.Subtract(x.AsSpan(i * d, d), w.DecoderBias, xc.AsSpan(i * d, d)));
         EncoderKernel.Forward(xc, rows, d, w.EncoderRows, w.EncoderBias, m, pre);
         var codes = Spec.Architecture switch
         {
@@ -69,7 +69,8 @@ public sealed class SaeTrainer
 
         // Decoder over the selected latents, and the error x̂ − x.
         var sqErr = new double[rows];
-        Parallel.For(0, rows, i =>
+        var perRow = (long)d * (codes.Count / Math.Max(1, rows) + 3);
+        ParallelWork.For(rows, perRow, i =>
         {
             var e = err.AsSpan(i * d, d);
             w.DecoderBias.CopyTo(e);
@@ -91,7 +92,7 @@ public sealed class SaeTrainer
             var auxSq = new double[rows];
             var coef = (float)(2 * Spec.AuxKCoefficient * scale / rows);
             var auxGrad = _auxGrad;
-            Parallel.For(0, rows, i =>
+            ParallelWork.For(rows, (long)d * (kAux + 3), i =>
             {
                 var g = auxGrad.AsSpan(i * d, d);
                 g.Clear();
@@ -116,7 +117,8 @@ public sealed class SaeTrainer
         // Per latent: W_enc and W_dec rows and b_enc, from the tokens that selected it.
         var main = LatentColumns.Of(codes, m);
         var auxCols = aux is null ? null : LatentColumns.Of(aux, m);
-        Parallel.For(0, (m + LatentChunk - 1) / LatentChunk, c =>
+        var perChunk = LatentChunk * (long)d * (4 + 2 * (codes.Count + (aux?.Count ?? 0)) / m);
+        ParallelWork.For((m + LatentChunk - 1) / LatentChunk, perChunk, c =>
         {
             for (int j = c * LatentChunk, end = Math.Min(m, j + LatentChunk); j < end; j++)
             {
@@ -158,7 +160,7 @@ public sealed class SaeTrainer
         Adam.Update(w.DecoderRows, g.DecoderRows, Moments.DecoderRowsM, Moments.DecoderRowsV, lr, Steps, _adam);
         Adam.Update(w.DecoderBias, g.DecoderBias, Moments.DecoderBiasM, Moments.DecoderBiasV, lr, Steps, _adam);
         int d = Spec.DIn, m = Spec.DSae;
-        Parallel.For(0, (m + LatentChunk - 1) / LatentChunk, c =>
+        ParallelWork.For((m + LatentChunk - 1) / LatentChunk, LatentChunk * 2L * d, c =>
         {
             for (int j = c * LatentChunk, end = Math.Min(m, j + LatentChunk); j < end; j++)
             {
@@ -195,7 +197,7 @@ public sealed class SaeTrainer
     {
         var dz = new float[codes.Count];
         var rows = codes.Rows;
-        Parallel.For(0, (rows + RowChunk - 1) / RowChunk, c =>
+        ParallelWork.For((rows + RowChunk - 1) / RowChunk, RowChunk * (long)d * (codes.Count / Math.Max(1, rows) + 1), c =>
         {
             for (int i = c * RowChunk, end = Math.Min(rows, i + RowChunk); i < end; i++)
             {
