@@ -16,6 +16,7 @@ internal sealed class ActivationStream : IDisposable
     private readonly int _capacity;
     private readonly ulong _seed;
     private SplitMix64 _draw;
+    private float[] _scratch = [];
     private int _count, _next, _epoch;
 
     public ActivationStream(string path, IReadOnlyList<string> hooks, int batchRows, ulong seed, long bufferBytes = 256L << 20)
@@ -115,9 +116,15 @@ internal sealed class ActivationStream : IDisposable
         var rows = (int)unit.Rows;
         for (var h = 0; h < Hooks.Count; h++)
         {
-            var data = r.ReadFloatMatrix(unit.Group, Hooks[h], out var dim);
-            if (dim != Widths[h] || data.Length != (long)rows * dim)
-                throw new BadInputException($"Hook '{Hooks[h]}' in {r.FilePath} row group {unit.Group} has {dim} values per row, not {Widths[h]}; every row of a hook must have the same width.");
+            // One reused scratch array: a fresh one per row group would leave the GC holding dead row groups.
+            var dim = Widths[h];
+            if (_scratch.Length < (long)rows * dim) _scratch = new float[(long)rows * dim];
+            var data = _scratch;
+            int read;
+            try { read = r.ReadFloatVectors(unit.Group, Hooks[h], data.AsSpan(0, rows * dim)); }
+            catch (ParquetFormatException e) { throw new BadInputException($"Hook '{Hooks[h]}' in {r.FilePath} row group {unit.Group} does not hold {dim} values per row ({e.Message}); every row of a hook must have the same width.", e); }
+            if (read != dim)
+                throw new BadInputException($"Hook '{Hooks[h]}' in {r.FilePath} row group {unit.Group} has {read} values per row, not {dim}; every row of a hook must have the same width.");
             for (var i = 0; i < rows; i++)
             {
                 var src = data.AsSpan(i * dim, dim);
