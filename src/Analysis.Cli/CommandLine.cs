@@ -27,6 +27,7 @@ public static class CommandLine
         root.Subcommands.Add(Commands.PlsCommand.Create());
         root.Subcommands.Add(Commands.LensCommand.Create());
         root.Subcommands.Add(Commands.AttentionCommand.Create());
+        root.Subcommands.Add(Commands.SaeCommand.Create());
         root.Subcommands.Add(Commands.ReportCommand.Create());
         root.Subcommands.Add(Commands.DatasetCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());

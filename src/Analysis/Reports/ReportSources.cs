@@ -4,6 +4,7 @@ using Analysis.Lens;
 using Analysis.Plots;
 using Analysis.Probing;
 using Analysis.Results;
+using Analysis.Sae;
 
 namespace Analysis.Reports;
 
@@ -20,5 +21,6 @@ internal static class ReportSources
         NumberLineSection.Read,
         LensSection.Read,
         AttentionSection.Read,
+        SaeSection.Read,
     ];
 }

@@ -1,0 +1,78 @@
+using Analysis.Parquet;
+
+namespace Analysis.Sae;
+
+/// <summary>
+/// `analysis sae encode`: a dataset's SAE codes as sparse Parquet, one row per (token, active latent): row INT64 (the
+/// token's row in the dataset, part files in name order), example_id INT64 and position INT32 when the dataset has them,
+/// latent INT32, value FLOAT. DuckDB, pandas and polars read it as it is; join on row (or example_id, position).
+/// </summary>
+public static class SaeEncoding
+{
+    /// <summary>The file written into the output folder.</summary>
+    public const string CodesFile = "codes.parquet";
+
+    /// <summary>Encodes every row of the dataset's hook (the SAE's own hook unless one is given); returns rows and entries written.</summary>
+    public static (long Rows, long Entries) Run(string saeFolder, string data, string output, string? hook = null, Action<long, long>? progress = null)
+    {
+        var sae = Sae.Load(saeFolder);
+        hook ??= sae.Info.HookName;
+        if (hook == "") throw new BadInputException($"{saeFolder}/cfg.json names no hook_name; pass --hook.");
+        var files = ActivationStream.DatasetFiles(data);
+        var readers = files.Select(ParquetReader.Open).ToArray();
+        try
+        {
+            foreach (var r in readers)
+                if (!r.Columns.Any(c => c.FieldName == hook))
+                    throw new BadInputException($"Hook '{hook}' is not in {r.FilePath}; pass --hook with one of its columns or a dataset extracted at that hook.");
+            var hasExample = readers.All(r => r.Columns.Any(c => c.FieldName == "example_id" && c.PhysicalType == ParquetPhysicalType.Int64));
+            var hasPosition = readers.All(r => r.Columns.Any(c => c.FieldName == "position" && c.PhysicalType == ParquetPhysicalType.Int32));
+            var fields = new List<ParquetField> { ParquetField.Int64("row") };
+            if (hasExample) fields.Add(ParquetField.Int64("example_id"));
+            if (hasPosition) fields.Add(ParquetField.Int32("position"));
+            fields.Add(ParquetField.Int32("latent"));
+            fields.Add(ParquetField.Float("value"));
+            if (File.Exists(output)) throw new BadInputException($"--out {output} is a file; pass a folder.");
+            Directory.CreateDirectory(output);
+            var total = readers.Sum(r => r.RowCount);
+            long row = 0, entries = 0;
+            using var writer = ParquetWriter.Create(Path.Combine(output, CodesFile), fields);
+            writer.SetMetadata("analysis.sae", Path.GetFullPath(saeFolder));
+            writer.SetMetadata("analysis.hook", hook);
+            foreach (var r in readers)
+                for (var g = 0; g < r.RowGroups.Count; g++)
+                {
+                    var rows = (int)r.RowGroups[g].RowCount;
+                    if (rows == 0) continue;
+                    var x = r.ReadFloatMatrix(g, hook, out var dim);
+                    if (dim != sae.DIn) throw new BadInputException($"Hook '{hook}' in {r.FilePath} has {dim} values per row but the SAE reads {sae.DIn}; pass the dataset the SAE was trained for.");
+                    if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(x))
+                        throw new BadInputException($"Hook '{hook}' in {r.FilePath} row group {g} holds NaN or infinite values; drop those rows before encoding.");
+                    var codes = sae.Encode(x, rows);
+                    var n = codes.Count;
+                    var rowIds = new long[n]; var latents = codes.Latents.AsSpan(0, n);
+                    ReadOnlySpan<long> examples = hasExample ? r.ReadColumn(g, "example_id").Values<long>() : default;
+                    ReadOnlySpan<int> positions = hasPosition ? r.ReadColumn(g, "position").Values<int>() : default;
+                    var ex = hasExample ? new long[n] : null; var pos = hasPosition ? new int[n] : null;
+                    for (var i = 0; i < rows; i++)
+                        for (var p = codes.RowStart[i]; p < codes.RowStart[i + 1]; p++)
+                        {
+                            rowIds[p] = row + i;
+                            if (ex is not null) ex[p] = examples[i];
+                            if (pos is not null) pos[p] = positions[i];
+                        }
+                    writer.WriteInt64("row", rowIds);
+                    if (ex is not null) writer.WriteInt64("example_id", ex);
+                    if (pos is not null) writer.WriteInt32("position", pos);
+                    writer.WriteInt32("latent", latents);
+                    writer.WriteFloat("value", codes.Values.AsSpan(0, n));
+                    writer.EndBatch();
+                    row += rows; entries += n;
+                    progress?.Invoke(row, total);
+                }
+            writer.Finish();
+            return (row, entries);
+        }
+        finally { foreach (var r in readers) r.Dispose(); }
+    }
+}
