@@ -15,6 +15,15 @@ public static class Generator
     /// <summary>The method as the results name it.</summary>
     public const string Method = "full recomputation per token through our runtime (no KV cache)";
 
+    // Decoders drop the leading space of a sequence's first word, so decode prompt + continuation and cut the prompt off.
+    private static string ContinuationText(Tokenizer tokenizer, int[] promptIds, List<int> all)
+    {
+        var prompt = tokenizer.Decode(promptIds, skipSpecialTokens: true);
+        var whole = tokenizer.Decode(all.ToArray(), skipSpecialTokens: true);
+        return whole.StartsWith(prompt, StringComparison.Ordinal) ? whole[prompt.Length..]
+            : tokenizer.Decode(all.Skip(promptIds.Length).ToArray(), skipSpecialTokens: true);
+    }
+
     /// <summary>Generates; <paramref name="onToken"/> sees each new token of the output row as it comes.</summary>
     public static GenerationResult Run(GenerationRequest request, Action<int>? onToken = null)
     {
@@ -65,7 +74,7 @@ public static class Generator
         Continuation Of(int r)
         {
             var ids = rows[r].Skip(promptIds.Length).ToArray();
-            return new Continuation(ids, tokenizer.Decode(ids, skipSpecialTokens: true), done[r] ?? "max tokens");
+            return new Continuation(ids, ContinuationText(tokenizer, promptIds, rows[r]), done[r] ?? "max tokens");
         }
         var described = steering.Select(s => $"steer {s.Hook} += {s.Alpha:g4} × ({s.Direction.Source})")
             .Concat(request.Clamps.Select(c => $"clamp {c.Hook}[{c.Channel}] = {c.Value:g4}")).ToArray();

@@ -96,6 +96,8 @@ public static class SteeringExperiment
     public static int TokenId(Tokenizer tokenizer, string token)
     {
         if (tokenizer.TokenToId(token) is { } id) return id;
+        // A leading space is spelled '▁' by SentencePiece vocabularies and 'Ġ' by GPT-2's byte-level BPE.
+        if (token.StartsWith(' ') && (tokenizer.TokenToId("▁" + token[1..]) ?? tokenizer.TokenToId("Ġ" + token[1..])) is { } spaced) return spaced;
         var ids = tokenizer.Encode(token, addSpecialTokens: false).Ids;
         if (ids.Length == 1) return ids[0];
         throw new BadInputException($"'{token}' is not one token of this tokenizer (it encodes to {ids.Length}); pass a single token, e.g. as 'analysis tokenize' shows it.");
