@@ -31,14 +31,16 @@ public sealed partial class OnnxModel
 
     /// <summary>
     /// Replacement (ablation, patching, clamping): <c>x ← Where(keep, x, values)</c>. Adds the graph inputs "{prefix}.keep"
-    /// (bool) and "{prefix}.values" (the tensor's element type), both of the tensor's own shape: true keeps the model's
-    /// value exactly, false takes the fed one. Zero-, mean- and resample-ablation, patching and clamping differ only in
-    /// what is fed; a select copies bits, so an all-true mask leaves the outputs bit-identical to the unedited model's.
+    /// (bool) and "{prefix}.values" (the tensor's element type) of the tensor's rank, each axis either the tensor's size
+    /// or 1 (broadcast; so a neutral feed can be a single true): true keeps the model's value exactly, false takes the fed
+    /// one. Zero-, mean- and resample-ablation, patching and clamping differ only in what is fed; a select copies bits, so
+    /// an all-true mask leaves the outputs bit-identical to the unedited model's.
     /// </summary>
     public InterventionInputs AddReplacement(string tensor, string prefix, TensorTypeResolver? resolver = null)
     {
         var type = InterventionTarget(tensor, resolver, out var index);
-        var dims = type.Shape!.Select((d, i) => d.IsUnknown ? Dim.Named($"{prefix}.dim{i}") : d).ToArray();
+        // Symbolic axes: ONNX Runtime then accepts the full size or 1, which Where broadcasts.
+        var dims = type.Shape!.Select((_, i) => Dim.Named($"{prefix}.dim{i}")).ToArray();
         var keep = NewInput(index, $"{prefix}.keep", new TensorType(DataType.Bool, dims));
         var values = NewInput(index, $"{prefix}.values", new TensorType(type.ElementType, dims));
         return Splice(index, tensor, "replace", (_, original) => ("Where", [keep, original, values]),

@@ -100,21 +100,22 @@ public sealed class InterventionFeed
             }
             else
             {
-                var (keep, values) = _replace.TryGetValue(point, out var r) ? r : (Filled(b * Length * d), new float[b * Length * d]);
-                long[] shape = Folded(inputs) ? [b * Length, d] : [b, Length, d];
-                yield return (inputs["keep"], Tensor.Create(keep, shape));
-                yield return (inputs["values"], Tensor.Create(values, shape));
+                var folded = Folded(inputs);
+                if (!_replace.TryGetValue(point, out var r))
+                {
+                    // Untouched: one true, broadcast over the whole hook, instead of a mask the size of the activation.
+                    long[] unit = folded ? [1, 1] : [1, 1, 1];
+                    yield return (inputs["keep"], Tensor.Create(new[] { true }, unit));
+                    yield return (inputs["values"], Tensor.Create(new float[1], unit));
+                    continue;
+                }
+                long[] shape = folded ? [b * Length, d] : [b, Length, d];
+                yield return (inputs["keep"], Tensor.Create(r.Keep, shape));
+                yield return (inputs["values"], Tensor.Create(r.Values, shape));
             }
         }
     }
 
     private bool Folded(InterventionInputs inputs) =>
         _model.Session.Inputs.First(i => i.Name == inputs["keep"]).Shape.Count == 2;
-
-    private static bool[] Filled(int n)
-    {
-        var a = new bool[n];
-        Array.Fill(a, true);
-        return a;
-    }
 }
