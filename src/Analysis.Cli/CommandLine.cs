@@ -28,6 +28,10 @@ public static class CommandLine
         root.Subcommands.Add(Commands.LensCommand.Create());
         root.Subcommands.Add(Commands.AttentionCommand.Create());
         root.Subcommands.Add(Commands.SaeCommand.Create());
+        root.Subcommands.Add(Commands.DirectionCommand.Create());
+        root.Subcommands.Add(Commands.SteerCommand.Create());
+        root.Subcommands.Add(Commands.GenerateCommand.Create());
+        root.Subcommands.Add(Commands.PatchCommand.Create());
         root.Subcommands.Add(Commands.ReportCommand.Create());
         root.Subcommands.Add(Commands.DatasetCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());

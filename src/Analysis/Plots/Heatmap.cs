@@ -50,6 +50,21 @@ public sealed class Heatmap(string title, IReadOnlyList<string> rows, IReadOnlyL
         return svg.Append("</svg>").ToString();
     }
 
+    /// <summary>Renders values[row][column]; colours span [min, max], the finite values' range where not given.</summary>
+    public string Render(double[][] values, double? min = null, double? max = null)
+    {
+        var columnCount = values.Length > 0 ? values[0].Length : 0;
+        if (values.Any(r => r.Length != columnCount))
+            throw new ArgumentException("Every row of a heatmap needs the same number of values.", nameof(values));
+        var grid = new double[values.Length, columnCount];
+        for (var r = 0; r < values.Length; r++)
+            for (var c = 0; c < columnCount; c++) grid[r, c] = values[r][c];
+        var finite = values.SelectMany(r => r).Where(double.IsFinite).ToArray();
+        var lo = min ?? (finite.Length > 0 ? finite.Min() : 0);
+        var hi = max ?? (finite.Length > 0 ? finite.Max() : 1);
+        return Render(grid, lo, hi > lo ? hi : lo + 1);
+    }
+
     /// <summary>The fill of a value on the white → blue scale (grey when not finite).</summary>
     public static string Color(double v, double min, double max)
     {

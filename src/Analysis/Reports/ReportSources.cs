@@ -22,5 +22,6 @@ internal static class ReportSources
         LensSection.Read,
         AttentionSection.Read,
         SaeSection.Read,
+        Interventions.InterventionSection.Read,
     ];
 }

@@ -1,0 +1,121 @@
+using Analysis.Onnx;
+using Analysis.Runtime;
+
+namespace Analysis.Interventions;
+
+/// <summary>
+/// What one batch feeds each edit, row by row. Every edit starts neutral (zero steering, keep everything); set only what
+/// a row should change. Steering: <see cref="Steer"/>; replacement: <see cref="Replace"/> element by element, or the
+/// <see cref="Keep"/>/<see cref="Values"/> arrays directly ([batch, positions, width], row-major).
+/// </summary>
+public sealed class InterventionFeed
+{
+    private readonly InterventionModel _model;
+    private readonly Dictionary<InterventionPoint, InterventionInputs> _edits;
+    private readonly Dictionary<InterventionPoint, (float[] Vector, float[] Positions)> _steer = [];
+    private readonly Dictionary<InterventionPoint, (bool[] Keep, float[] Values)> _replace = [];
+
+    internal InterventionFeed(InterventionModel model, IReadOnlyList<int[]> rows, Dictionary<InterventionPoint, InterventionInputs> edits)
+    {
+        if (rows.Count == 0) throw new BadInputException("A batch needs at least one token row.");
+        _model = model;
+        _edits = edits;
+        Rows = rows;
+        Length = rows.Max(r => r.Length);
+        if (Length == 0) throw new BadInputException("Every token row is empty; give each prompt at least one token.");
+    }
+
+    /// <summary>The token rows (right-padded to <see cref="Length"/> when run).</summary>
+    public IReadOnlyList<int[]> Rows { get; }
+
+    /// <summary>Positions per row.</summary>
+    public int Length { get; }
+
+    /// <summary>Adds <c>alpha · vector</c> to <paramref name="hook"/> in <paramref name="row"/> at <paramref name="positions"/> (null: every position of the row).</summary>
+    public InterventionFeed Steer(string hook, int row, ReadOnlySpan<float> vector, float alpha, IEnumerable<int>? positions = null)
+    {
+        var (v, p) = SteerArrays(hook);
+        var d = _model.Widths[hook];
+        if (vector.Length != d)
+            throw new BadInputException($"The steering vector has {vector.Length} values but hook '{hook}' has {d} channels; use a direction made for this model's hook width.");
+        for (var i = 0; i < d; i++) v[row * d + i] = alpha * vector[i];
+        foreach (var t in positions ?? Enumerable.Range(0, Rows[row].Length)) p[row * Length + t] = 1f;
+        return this;
+    }
+
+    /// <summary>Replaces channel <paramref name="channel"/> of <paramref name="hook"/> in <paramref name="row"/> at <paramref name="position"/> with <paramref name="value"/>.</summary>
+    public void Replace(string hook, int row, int position, int channel, float value)
+    {
+        var (keep, values) = ReplaceArrays(hook);
+        var i = (row * Length + position) * _model.Widths[hook] + channel;
+        keep[i] = false;
+        values[i] = value;
+    }
+
+    /// <summary>The keep mask of a replacement edit, [batch, positions, width]; false takes the value from <see cref="Values"/>.</summary>
+    public bool[] Keep(string hook) => ReplaceArrays(hook).Keep;
+
+    /// <summary>The replacement values of a replacement edit, [batch, positions, width].</summary>
+    public float[] Values(string hook) => ReplaceArrays(hook).Values;
+
+    private (float[] Vector, float[] Positions) SteerArrays(string hook)
+    {
+        var point = Point(hook, EditKind.Steer);
+        if (!_steer.TryGetValue(point, out var arrays))
+            _steer[point] = arrays = (new float[Rows.Count * _model.Widths[hook]], new float[Rows.Count * Length]);
+        return arrays;
+    }
+
+    private (bool[] Keep, float[] Values) ReplaceArrays(string hook)
+    {
+        var point = Point(hook, EditKind.Replace);
+        if (!_replace.TryGetValue(point, out var arrays))
+        {
+            var n = Rows.Count * Length * _model.Widths[hook];
+            _replace[point] = arrays = (new bool[n], new float[n]);
+            Array.Fill(arrays.Keep, true);
+        }
+        return arrays;
+    }
+
+    private InterventionPoint Point(string hook, EditKind kind)
+    {
+        var point = new InterventionPoint(hook, kind);
+        return _edits.ContainsKey(point) ? point
+            : throw new ArgumentException($"The model was not built with a {kind} edit on '{hook}'; add it to the intervention points.");
+    }
+
+    /// <summary>The graph inputs of every edit: set ones as given, the rest neutral.</summary>
+    internal IEnumerable<(string Name, Tensor Tensor)> Tensors()
+    {
+        var b = Rows.Count;
+        foreach (var (point, inputs) in _edits)
+        {
+            var d = _model.Widths[point.Hook];
+            if (point.Kind == EditKind.Steer)
+            {
+                var (v, p) = _steer.TryGetValue(point, out var s) ? s : (new float[b * d], new float[b * Length]);
+                yield return (inputs["vector"], Tensor.Create(v, b, d));
+                yield return (inputs["positions"], Tensor.Create(p, b, Length));
+            }
+            else
+            {
+                var folded = Folded(inputs);
+                if (!_replace.TryGetValue(point, out var r))
+                {
+                    // Untouched: one true, broadcast over the whole hook, instead of a mask the size of the activation.
+                    long[] unit = folded ? [1, 1] : [1, 1, 1];
+                    yield return (inputs["keep"], Tensor.Create(new[] { true }, unit));
+                    yield return (inputs["values"], Tensor.Create(new float[1], unit));
+                    continue;
+                }
+                long[] shape = folded ? [b * Length, d] : [b, Length, d];
+                yield return (inputs["keep"], Tensor.Create(r.Keep, shape));
+                yield return (inputs["values"], Tensor.Create(r.Values, shape));
+            }
+        }
+    }
+
+    private bool Folded(InterventionInputs inputs) =>
+        _model.Session.Inputs.First(i => i.Name == inputs["keep"]).Shape.Count == 2;
+}
