@@ -16,6 +16,7 @@ public static class SaeCommand
         command.Subcommands.Add(Train());
         command.Subcommands.Add(Encode());
         command.Subcommands.Add(Eval());
+        command.Subcommands.Add(Compare());
         return command;
     }
 
@@ -127,6 +128,24 @@ public static class SaeCommand
             if (parse.GetValue(json)) o.WriteLine(System.Text.Json.JsonSerializer.Serialize(r, SaeEvaluation.Json));
             else o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Hook}: {r.Tokens:N0} tokens, FVU {r.Fvu:0.0000}, L0 {r.L0:0.0}, dead {r.DeadFraction:P1}, dense {r.DenseFraction:P1}, effective features {r.EffectiveFeatures:0.0}; CE clean {r.CeLossClean:0.0000} spliced {r.CeLossSpliced:0.0000} zero {r.CeLossZeroAblation:0.0000} mean {r.CeLossMeanAblation:0.0000}, recovered {r.CeLossRecovered:0.000}, KL {r.KlDiv:0.0000}"));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var saes = new Argument<string[]>("saes") { Description = "Two or more SAE folders on the same hook; each is compared with the next.", Arity = ArgumentArity.OneOrMore };
+        var threshold = new Option<double>("--threshold") { Description = "A latent whose best decoder cosine is below this appears/vanishes.", DefaultValueFactory = _ => 0.7 };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "Output folder (compare.json, results.json).", Required = true };
+        var command = new Command("compare", "Match SAE latents by decoder cosine: best match per latent, greedy one-to-one matching, latents that appear or vanish.")
+            { saes, threshold, output };
+        command.SetAction(CommandErrors.Guard(parse =>
+        {
+            var results = SaeComparison.Run(parse.GetValue(saes)!, parse.GetValue(output)!, parse.GetValue(threshold));
+            foreach (var r in results)
+                parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.A} → {r.B}: one-to-one mean cosine {r.OneToOneMeanCosine:0.000}, median best cosine {r.BestCosineAToB.Order().ElementAt(r.BestCosineAToB.Length / 2):0.000}, {r.Vanishing.Length} vanish, {r.Appearing.Length} appear (cosine < {r.Threshold})"));
             return ExitCodes.Ok;
         }));
         return command;

@@ -54,7 +54,7 @@ public static class SaeEvaluation
         Directory.CreateDirectory(output);
         var splicedPath = Path.Combine(output, SplicedFile);
         graphs.Spliced.Save(splicedPath + ".tmp");
-        var acc = new SaeEvalAccumulator(sae);
+        var acc = new SaeDataMetrics(sae);
         double ceClean = 0, ceSpliced = 0, ceZero = 0, ceMean = 0, kl = 0;
         long predicted = 0;
         using (var clean = InferenceSession.FromBytes(graphs.Clean.ToByteArray()))

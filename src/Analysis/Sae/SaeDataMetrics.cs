@@ -1,7 +1,7 @@
 namespace Analysis.Sae;
 
-/// <summary>Running sums over a dataset's activations for <see cref="SaeEvaluation"/>: error, variance, L0, firing counts and activation mass per latent.</summary>
-internal sealed class SaeEvalAccumulator(Sae sae)
+/// <summary>Running sums over a dataset's activations (used by <see cref="SaeEvaluation"/>): error, variance, L0, firing counts and activation mass per latent.</summary>
+public sealed class SaeDataMetrics(Sae sae)
 {
     /// <summary>A latent firing on more than this fraction of tokens is dense.</summary>
     public const double DenseFrequency = 0.1;
