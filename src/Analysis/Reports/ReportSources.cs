@@ -18,5 +18,6 @@ internal static class ReportSources
         PcaSection.Read,
         NumberLineSection.Read,
         SaeSection.Read,
+        SaeEvalSection.Read,
     ];
 }
