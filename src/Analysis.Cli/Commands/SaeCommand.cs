@@ -15,6 +15,8 @@ public static class SaeCommand
         var command = new Command("sae", "Sparse autoencoders: train them on activation datasets, encode datasets with them.");
         command.Subcommands.Add(Train());
         command.Subcommands.Add(Encode());
+        command.Subcommands.Add(Eval());
+        command.Subcommands.Add(Compare());
         return command;
     }
 
@@ -97,6 +99,53 @@ public static class SaeCommand
                     (done, total) => report(new ProgressDisplay.Snapshot(done, total, "rows"))));
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Encoded {rows:N0} rows into {entries:N0} active latents ({entries / Math.Max(1.0, rows):0.0} per row): {Path.Combine(parse.GetValue(output)!, SaeEncoding.CodesFile)}"));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Eval()
+    {
+        var sae = new Option<string>("--sae") { Description = "SAE folder (sae_weights.safetensors + cfg.json + sae.onnx).", Required = true };
+        var model = new Option<string>("--model") { Description = "The model the SAE was trained on (model.onnx or its folder).", Required = true };
+        var data = new Option<string>("--data") { Description = "Text to evaluate on: .jsonl/.txt/.csv/.parquet, as extract takes.", Required = true };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json or its folder (default: the model's folder)." };
+        var textField = new Option<string>("--text-field") { Description = "Text field of structured data.", DefaultValueFactory = _ => "text" };
+        var maxLength = new Option<int>("--max-length") { Description = "Tokens per sequence (longer texts are truncated).", DefaultValueFactory = _ => 128 };
+        var maxSequences = new Option<int>("--max-sequences") { Description = "Evaluate at most this many texts.", DefaultValueFactory = _ => int.MaxValue };
+        var json = new Option<bool>("--json") { Description = "Print eval.json instead of a summary." };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "Output folder (eval.json, results.json, spliced.onnx).", Required = true };
+        var command = new Command("eval", "Evaluate an SAE: FVU, L0, dead/dense latents, density, and next-token loss with the SAE spliced into the model.")
+            { sae, model, data, tokenizer, textField, maxLength, maxSequences, json, output };
+        command.SetAction(CommandErrors.Guard(parse =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var r = ProgressDisplay.Run("sae eval", error, report =>
+                SaeEvaluation.Run(parse.GetValue(sae)!, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output)!,
+                    parse.GetValue(tokenizer), parse.GetValue(maxLength), parse.GetValue(maxSequences), parse.GetValue(textField)!,
+                    (done, total) => report(new ProgressDisplay.Snapshot(done, total, "runs"))));
+            var o = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json)) o.WriteLine(System.Text.Json.JsonSerializer.Serialize(r, SaeEvaluation.Json));
+            else o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Hook}: {r.Tokens:N0} tokens, FVU {r.Fvu:0.0000}, L0 {r.L0:0.0}, dead {r.DeadFraction:P1}, dense {r.DenseFraction:P1}, effective features {r.EffectiveFeatures:0.0}; CE clean {r.CeLossClean:0.0000} spliced {r.CeLossSpliced:0.0000} zero {r.CeLossZeroAblation:0.0000} mean {r.CeLossMeanAblation:0.0000}, recovered {r.CeLossRecovered:0.000}, KL {r.KlDiv:0.0000}"));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var saes = new Argument<string[]>("saes") { Description = "Two or more SAE folders on the same hook; each is compared with the next.", Arity = ArgumentArity.OneOrMore };
+        var threshold = new Option<double>("--threshold") { Description = "A latent whose best decoder cosine is below this appears/vanishes.", DefaultValueFactory = _ => 0.7 };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "Output folder (compare.json, results.json).", Required = true };
+        var command = new Command("compare", "Match SAE latents by decoder cosine: best match per latent, greedy one-to-one matching, latents that appear or vanish.")
+            { saes, threshold, output };
+        command.SetAction(CommandErrors.Guard(parse =>
+        {
+            var results = SaeComparison.Run(parse.GetValue(saes)!, parse.GetValue(output)!, parse.GetValue(threshold));
+            foreach (var r in results)
+                parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.A} → {r.B}: one-to-one mean cosine {r.OneToOneMeanCosine:0.000}, median best cosine {r.BestCosineAToB.Order().ElementAt(r.BestCosineAToB.Length / 2):0.000}, {r.Vanishing.Length} vanish, {r.Appearing.Length} appear (cosine < {r.Threshold})"));
             return ExitCodes.Ok;
         }));
         return command;

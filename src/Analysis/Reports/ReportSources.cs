@@ -23,5 +23,6 @@ internal static class ReportSources
         AttentionSection.Read,
         SaeSection.Read,
         Interventions.InterventionSection.Read,
+        SaeEvalSection.Read,
     ];
 }

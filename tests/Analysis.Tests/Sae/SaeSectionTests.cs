@@ -40,7 +40,7 @@ public sealed class SaeSectionTests
         Assert.True(new FileInfo(png).Length > 10_000, "The screenshot is suspiciously small.");
     }
 
-    private static (string Stdout, string Stderr) RunChromium(string profileDir, params string[] args)
+    internal static (string Stdout, string Stderr) RunChromium(string profileDir, params string[] args)
     {
         var psi = new ProcessStartInfo(Chromium)
         {
