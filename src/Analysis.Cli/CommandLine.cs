@@ -25,6 +25,7 @@ public static class CommandLine
         root.Subcommands.Add(Commands.ProbeCommand.Create());
         root.Subcommands.Add(Commands.PcaCommand.Create());
         root.Subcommands.Add(Commands.PlsCommand.Create());
+        root.Subcommands.Add(Commands.SimilarityCommand.Create());
         root.Subcommands.Add(Commands.ReportCommand.Create());
         root.Subcommands.Add(Commands.DatasetCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());

@@ -16,5 +16,6 @@ internal static class ReportSources
         ProbeSection.Read,
         PcaSection.Read,
         NumberLineSection.Read,
+        Similarity.SimilaritySection.Read,
     ];
 }

@@ -93,7 +93,7 @@ public class HtmlReportTests
         finally { Directory.Delete(dir, true); }
     }
 
-    private static (string Stdout, string Stderr) RunChromium(string profileDir, params string[] args)
+    internal static (string Stdout, string Stderr) RunChromium(string profileDir, params string[] args)
     {
         var psi = new ProcessStartInfo(Chromium)
         {
