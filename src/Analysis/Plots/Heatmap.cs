@@ -37,7 +37,7 @@ public sealed class Heatmap(string title, IReadOnlyList<string> rows, IReadOnlyL
                     $"<rect class=\"cell mark\" x=\"{Axes.F(x)}\" y=\"{Axes.F(y)}\" width=\"{Axes.F(cell)}\" height=\"{Axes.F(cell)}\" fill=\"{fill}\"><title>{Axes.Escape($"{rows[r]} × {columns[c]}: {Format(v)}")}</title></rect>");
                 if (showValues && double.IsFinite(v))
                     svg.Append(CultureInfo.InvariantCulture,
-                        $"<text x=\"{Axes.F(x + cell / 2)}\" y=\"{Axes.F(y + cell / 2 + 4)}\" class=\"tick\" text-anchor=\"middle\" fill=\"{((v - lo) / (hi - lo) > 0.6 ? "#000" : "#fff")}\">{Format(v, 2)}</text>");
+                        $"<text x=\"{Axes.F(x + cell / 2)}\" y=\"{Axes.F(y + cell / 2 + 4)}\" class=\"tick\" text-anchor=\"middle\" style=\"fill:{((v - lo) / (hi - lo) > 0.6 ? "#000" : "#fff")}\">{Format(v, 2)}</text>");
             }
         var rowTicks = Axes.ShortTicks(rows.Select((n, i) => (i + 0.5, n)).ToArray());
         var colTicks = Axes.ShortTicks(columns.Select((n, i) => (i + 0.5, n)).ToArray());
