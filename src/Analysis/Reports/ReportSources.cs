@@ -17,5 +17,6 @@ internal static class ReportSources
         PcaSection.Read,
         NumberLineSection.Read,
         Similarity.SimilaritySection.Read,
+        Checkpoints.CheckpointSection.Read,
     ];
 }
