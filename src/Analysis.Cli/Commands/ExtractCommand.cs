@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Analysis.Checkpoints;
 using Analysis.Cli.Rendering;
 using Analysis.Extraction;
 using Analysis.Extraction.Dataset;
@@ -18,7 +19,7 @@ public static class ExtractCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "The ONNX model file.", Required = true };
+        var model = new Option<string[]>("--model") { Description = "The ONNX model file; or a family: several files, or a folder (one dataset per checkpoint under OUT, indexed in OUT/_family.json).", Required = true, AllowMultipleArgumentsPerToken = true };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json, a folder holding one, or a llama2.c tokenizer.bin (default: tokenizer.json beside the model)." };
         var data = new Option<string>("--data") { Description = "Input: .jsonl, .csv, .tsv, .txt (one example per line), .parquet, or a folder of .txt files.", Required = true };
         var hooks = new Option<string[]>("--hooks") { Description = "Hook patterns over canonical names, e.g. 'blocks.*.hook_resid_post'.", AllowMultipleArgumentsPerToken = true };
@@ -47,11 +48,13 @@ public static class ExtractCommand
         };
         command.SetAction(CommandErrors.Guard(parse =>
         {
-            var modelPath = parse.GetValue(model)!;
+            var models = parse.GetValue(model)!;
+            var modelPath = models[0];
+            var family = ModelFamily.IsFamily(models);
             var request = new ExtractionRequest
             {
                 Model = modelPath,
-                Tokenizer = parse.GetValue(tokenizer) ?? DefaultTokenizer(modelPath),
+                Tokenizer = parse.GetValue(tokenizer) ?? (family ? "" : DefaultTokenizer(modelPath)),
                 Data = parse.GetValue(data)!,
                 Output = parse.GetValue(output)!,
                 Hooks = [.. parse.GetValue(hooks) ?? [], .. parse.GetValue(tensors) ?? []],
@@ -76,6 +79,20 @@ public static class ExtractCommand
                 CommandLine = ["analysis", .. parse.Tokens.Select(t => t.Value)],
                 ForceCollections = true, // peak memory stays at one part's worth (docs/bench-extraction.md)
             };
+            if (family)
+            {
+                var output = parse.InvocationConfiguration.Output;
+                var checkpoints = ModelFamily.Resolve(models);
+                FamilyExtraction.Run(checkpoints, request, parse.GetValue(tokenizer), (c, r) =>
+                {
+                    output.WriteLine($"{c.Name} ({c.Model}):");
+                    var s = Extract(r, parse.InvocationConfiguration.Error);
+                    PrintSummary(s, r, output);
+                    return s;
+                });
+                output.WriteLine($"Family of {checkpoints.Count} datasets: {Path.Combine(request.Output, FamilyDatasets.FileName)}");
+                return ExitCodes.Ok;
+            }
             var summary = Extract(request, parse.InvocationConfiguration.Error);
             PrintSummary(summary, request, parse.InvocationConfiguration.Output);
             return ExitCodes.Ok;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Analysis.Checkpoints;
 using Analysis.Probing;
 using Analysis.Results;
 
@@ -62,6 +63,14 @@ public static class ProbeCommand
                 Output = parse.GetValue(output)!,
                 Metadata = RunMetadata(parse, parse.GetValue(data)!),
             };
+            if (FamilyDatasets.IsFamily(request.Data))
+            {
+                // A family folder (analysis extract with several models): the same sweep on every checkpoint.
+                var sweep = CheckpointSweep.Run(request, (c, r) => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{c.Name,-24} {r.Hook,-32} accuracy {r.Accuracy.Value:0.000}  selectivity {(r.Selectivity is { } sel ? sel.Value.ToString("0.000", CultureInfo.InvariantCulture) : "n/a")}")));
+                log.WriteLine($"Wrote {Path.Combine(request.Output, ResultsFile.FileName)} (layer × checkpoint) and one folder per checkpoint.");
+                return ExitCodes.Ok;
+            }
             Sweep(request, log);
             log.WriteLine($"Wrote {Path.Combine(request.Output, ResultsFile.FileName)} and probe.parquet.");
             return ExitCodes.Ok;

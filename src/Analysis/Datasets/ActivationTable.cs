@@ -85,6 +85,19 @@ public sealed class ActivationTable : IDisposable
             }
     }
 
+    /// <summary>An integer column (e.g. example_id, position), one array per non-empty row group: the chunks <see cref="ReadChunks"/> yields.</summary>
+    public IEnumerable<long[]> ReadIntegerChunks(string column)
+    {
+        RequireColumn(column);
+        foreach (var r in _readers)
+            for (var g = 0; g < r.RowGroups.Count; g++)
+            {
+                if (r.RowGroups[g].RowCount == 0) continue;
+                yield return r.ReadColumn(g, column).ToRows().Select((v, i) => v is IConvertible c ? c.ToInt64(CultureInfo.InvariantCulture)
+                    : throw new InvalidDataException($"Column {column} in {r.FilePath} row group {g} row {i} is empty; key columns must hold integers.")).ToArray();
+            }
+    }
+
     /// <summary>All of a hook's rows as one matrix.</summary>
     public Matrix ReadMatrix(string hook)
     {

@@ -24,5 +24,7 @@ internal static class ReportSources
         SaeSection.Read,
         Interventions.InterventionSection.Read,
         SaeEvalSection.Read,
+        Similarity.SimilaritySection.Read,
+        Checkpoints.CheckpointSection.Read,
     ];
 }
