@@ -1,10 +1,13 @@
 using Analysis.Attention;
+using Analysis.Checkpoints;
 using Analysis.Decomposition;
+using Analysis.Interventions;
 using Analysis.Lens;
 using Analysis.Plots;
 using Analysis.Probing;
 using Analysis.Results;
 using Analysis.Sae;
+using Analysis.Similarity;
 
 namespace Analysis.Reports;
 
@@ -22,9 +25,9 @@ internal static class ReportSources
         LensSection.Read,
         AttentionSection.Read,
         SaeSection.Read,
-        Interventions.InterventionSection.Read,
+        InterventionSection.Read,
         SaeEvalSection.Read,
-        Similarity.SimilaritySection.Read,
-        Checkpoints.CheckpointSection.Read,
+        SimilaritySection.Read,
+        CheckpointSection.Read,
     ];
 }
