@@ -87,7 +87,7 @@ public class FamilyTests
         HtmlReport.Write([Path.Combine(dir.Path, "probe"), Path.Combine(dir.Path, "similarity")], page);
         var html = File.ReadAllText(page);
         Assert.Contains("Probe across training", html);
-        Assert.Equal(2 * 6 * 2 + 2 * 36, Regex.Matches(html, "class=\"cell mark\"").Count);   // two layer × step maps, two CKA/RSA maps
+        Assert.Equal(2 * 6 * 2 + 2 * 36, Regex.Matches(html, "class=\"mark cell\"").Count);   // two layer × step maps, two CKA/RSA maps
         var (dom, log) = HtmlReportTests.RunChromium(dir.Path, "--dump-dom", page);
         Assert.Equal("4", Regex.Match(dom, "data-plots-rendered=\"(\\d+)\"").Groups[1].Value);
         Assert.DoesNotContain("Uncaught", log);

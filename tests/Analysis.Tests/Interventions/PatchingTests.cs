@@ -55,7 +55,7 @@ public class PatchingTests
 
         var html = HtmlReport.Render([dir.Path]);
         Assert.Contains("Activation patching", html);
-        Assert.Equal(result.Hooks.Length * result.Positions.Length, Regex.Matches(html, "class=\"cell mark\"").Count);
+        Assert.Equal(result.Hooks.Length * result.Positions.Length, Regex.Matches(html, "class=\"mark cell\"").Count);
     }
 
     [Fact]

@@ -166,7 +166,7 @@ public class SimilarityTests(StoriesActivations acts) : IClassFixture<StoriesAct
         var page = Path.Combine(output, "report.html");
         HtmlReport.Write([output], page);
         var html = File.ReadAllText(page);
-        Assert.Equal(72, Regex.Matches(html, "class=\"cell mark\"").Count);   // two 6 × 6 heatmaps
+        Assert.Equal(72, Regex.Matches(html, "class=\"mark cell\"").Count);   // two 6 × 6 heatmaps
         if (!File.Exists("/usr/bin/chromium")) Assert.Fail("/usr/bin/chromium is missing: run tools/setup/report.sh.");
         var (dom, log) = HtmlReportTests.RunChromium(output, "--dump-dom", page);
         Assert.Equal("2", Regex.Match(dom, "data-plots-expected=\"(\\d+)\"").Groups[1].Value);
