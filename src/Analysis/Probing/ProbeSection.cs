@@ -51,7 +51,7 @@ public static class ProbeSection
             html.Append($"<tr><td>{HtmlPage.Escape(l.Hook)}</td><td>{l.Rows}</td><td>{l.Classes.Length}</td><td>{HtmlPage.Escape(CValue(l))}</td><td>{Est(l.Accuracy)}</td><td>{N(l.MacroF1.Value)}</td><td>{N(l.LogLoss)}</td>" +
                         $"<td>{N(l.Majority.Value)}</td><td>{N(l.Shuffled.Value)}</td><td>{(l.Control is { } c ? N(c.Value) : "n/a")}</td><td>{(l.Selectivity is { } sel ? Est(sel) : "n/a")}</td></tr>");
         html.Append("</table>");
-        return new ReportSection(html.ToString(), 2);
+        return new ReportSection(html.ToString(), controlRan ? 2 : 1);
     }
 
     /// <summary>The C a layer used, with every seed's choice when they differ.</summary>

@@ -61,6 +61,27 @@ public class HtmlReportTests
     }
 
     [Fact]
+    public void A_probe_section_counts_exactly_the_plots_it_draws_with_and_without_a_control_task()
+    {
+        var rng = new Random(3);
+        var types = Enumerable.Range(0, 400).Select(_ => rng.Next(40)).ToArray();
+        var labels = types.Select(t => "xyz"[t % 3].ToString()).ToArray();
+        var words = types.Select(t => "w" + t).ToArray();
+        var x = new Matrix(400, 8);
+        for (var i = 0; i < 400; i++)
+            for (var j = 0; j < 8; j++) x[i, j] = (float)((types[i] % 3 == j % 3 ? 1.0 : 0.0) + Synthetic.Normal(rng));
+        var options = new ProbeOptions { Seeds = [0], BootstrapResamples = 50 };
+        // Grouped by word type, no test type was seen in training: the control task does not run and selectivity is not drawn.
+        foreach (var groups in new[] { null, words })
+        {
+            var layer = ProbeExperiment.Run("blocks.0.hook_resid_post", x, labels, words, groups, options);
+            var section = ProbeSection.Render(new ProbeSweep("first char", [layer]));
+            Assert.Equal(section.Plots, Regex.Matches(section.Html, "<svg class=\"plot\"").Count);
+            Assert.Equal(groups is null ? 2 : 1, section.Plots);
+        }
+    }
+
+    [Fact]
     public void Missing_results_file_is_bad_input()
     {
         var dir = Directory.CreateTempSubdirectory("report-empty-").FullName;
