@@ -1,3 +1,4 @@
+using Analysis.Tests.Shared;
 using Analysis.Onnx.Proto;
 using Google.Protobuf;
 using Xunit.Abstractions;

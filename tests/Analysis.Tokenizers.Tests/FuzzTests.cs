@@ -1,3 +1,4 @@
+using Analysis.Tests.Shared;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;

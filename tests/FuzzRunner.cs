@@ -1,4 +1,4 @@
-namespace Analysis.Onnx.Tests;
+namespace Analysis.Tests.Shared;
 
 /// <summary>
 /// Runs fuzz cases one at a time, each on its own thread with a time limit and an allocation budget, and tallies the
