@@ -21,6 +21,13 @@ public sealed record SessionOptions
     /// <summary>Extra ORT session configuration entries (<c>AddSessionConfigEntry</c>), e.g. <c>session.use_env_allocators</c>.</summary>
     public IReadOnlyDictionary<string, string> ConfigEntries { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Whether ORT keeps freed CPU buffers in its arena and plans memory from the first run's pattern (faster repeated
+    /// runs), or returns buffers as soon as they are dead (lower peak memory for graphs whose intermediates are large and
+    /// short-lived, such as statistics over [heads × T × T] attention).
+    /// </summary>
+    public bool ReuseCpuMemory { get; init; } = true;
+
     /// <summary>Where ORT saves the graph it optimized (<c>SessionOptions.OptimizedModelFilePath</c>); null saves nothing.</summary>
     public string? OptimizedModelPath { get; init; }
 }

@@ -30,6 +30,21 @@ public class SessionTests
     }
 
     [Fact]
+    public void Without_memory_reuse_a_session_gives_the_same_bytes_run_after_run()
+    {
+        var folder = TestData.NodeTest("test_add");
+        var x = ProtoTensor.Read(Path.Combine(folder, "test_data_set_0", "input_0.pb")).ToTensor();
+        var y = ProtoTensor.Read(Path.Combine(folder, "test_data_set_0", "input_1.pb")).ToTensor();
+        var expected = ProtoTensor.Read(Path.Combine(folder, "test_data_set_0", "output_0.pb"));
+        using var session = InferenceSession.Open(Path.Combine(folder, "model.onnx"), new SessionOptions { ReuseCpuMemory = false });
+        for (var run = 0; run < 3; run++)
+        {
+            using var results = session.Run(new Dictionary<string, Tensor> { ["x"] = x, ["y"] = y });
+            Assert.Equal(expected.Bytes, results["sum"].Bytes.ToArray());
+        }
+    }
+
+    [Fact]
     public void Symbolic_dimensions_are_reported_by_name()
     {
         using var session = InferenceSession.FromBytes(Models.Identity(TensorElementType.Float, "batch", 3, "width"));

@@ -20,6 +20,8 @@ internal static class NativeSessionOptions
             if (options.InterOpThreads > 0) native.InterOpNumThreads = options.InterOpThreads;
             foreach (var (key, value) in options.ConfigEntries)
                 OrtErrors.Call(() => native.AddSessionConfigEntry(key, value), $"Invalid session configuration entry '{key}'");
+            native.EnableCpuMemArena = options.ReuseCpuMemory;
+            native.EnableMemoryPattern = options.ReuseCpuMemory;
             if (options.OptimizedModelPath is { } optimized) native.OptimizedModelFilePath = optimized;
             if (device.Kind == DeviceKind.Cuda) AppendCuda(native, device.Index);
             return native;
