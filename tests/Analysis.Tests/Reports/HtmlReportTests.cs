@@ -127,7 +127,7 @@ public class HtmlReportTests
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000)) { p.Kill(entireProcessTree: true); Assert.Fail("Chromium did not finish within 60 s."); }
+        if (!p.WaitForExit(120_000)) { p.Kill(entireProcessTree: true); Assert.Fail("Chromium did not finish within 120 s."); }
         return (stdout.Result, stderr.Result);
     }
 }

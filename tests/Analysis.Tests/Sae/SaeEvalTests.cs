@@ -1,8 +1,9 @@
-using Analysis.Extraction;
 using Analysis.Extraction.Sources;
+using Analysis.Extraction;
 using Analysis.Onnx;
 using Analysis.Runtime;
 using Analysis.Sae;
+using Analysis.Tests.Reports;
 using Analysis.Tests.Verification;
 using Analysis.Tokenizers;
 using Google.Protobuf;
@@ -45,13 +46,13 @@ public sealed class SaeEvalTests
         // The report's evaluation section: two histograms and the table, rendered in headless Chromium.
         var page = Path.Combine(dir.Path, "report.html");
         Analysis.Reports.HtmlReport.Write([output], page);
-        var (dom, log) = SaeSectionTests.RunChromium(dir.Path, "--dump-dom", page);
+        var (dom, log) = HtmlReportTests.RunChromium(dir.Path, "--dump-dom", page);
         Assert.Contains("SAE evaluation", dom);
         Assert.Matches("data-plots-expected=\"2\"", dom);
         Assert.Matches("data-plots-rendered=\"2\"", dom);
         Assert.DoesNotContain("Uncaught", log);
         var png = Path.Combine(AppContext.BaseDirectory, "sae-eval-report-screenshot.png");
-        SaeSectionTests.RunChromium(dir.Path, $"--screenshot={png}", "--window-size=1400,1000", page);
+        HtmlReportTests.RunChromium(dir.Path, $"--screenshot={png}", "--window-size=1400,1000", page);
         Assert.True(new FileInfo(png).Length > 10_000, "The screenshot is suspiciously small.");
 
         // The spliced file is a real ONNX model whose logits equal the original's.

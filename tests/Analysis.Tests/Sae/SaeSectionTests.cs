@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Analysis.Reports;
 using Analysis.Sae;
+using Analysis.Tests.Reports;
 
 namespace Analysis.Tests.Sae;
 
@@ -28,7 +28,7 @@ public sealed class SaeSectionTests
         Assert.Contains($"{SyntheticDataset.Hook}.topk.m64.k2", html);
         var page = Path.Combine(dir.Path, "report.html");
         HtmlReport.Write([run], page);
-        var (dom, log) = RunChromium(dir.Path, "--dump-dom", page);
+        var (dom, log) = HtmlReportTests.RunChromium(dir.Path, "--dump-dom", page);
         var expected = Regex.Match(dom, "data-plots-expected=\"(\\d+)\"").Groups[1].Value;
         var rendered = Regex.Match(dom, "data-plots-rendered=\"(\\d+)\"");
         Assert.True(rendered.Success, $"The report's in-page check did not run; Chromium said: {log}");
@@ -36,24 +36,7 @@ public sealed class SaeSectionTests
         Assert.Equal(expected, rendered.Groups[1].Value);
         Assert.DoesNotContain("Uncaught", log);
         var png = Path.Combine(AppContext.BaseDirectory, "sae-report-screenshot.png");
-        RunChromium(dir.Path, $"--screenshot={png}", "--window-size=1400,1400", page);
+        HtmlReportTests.RunChromium(dir.Path, $"--screenshot={png}", "--window-size=1400,1400", page);
         Assert.True(new FileInfo(png).Length > 10_000, "The screenshot is suspiciously small.");
-    }
-
-    internal static (string Stdout, string Stderr) RunChromium(string profileDir, params string[] args)
-    {
-        var psi = new ProcessStartInfo(Chromium)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            ArgumentList = { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-                             "--enable-logging=stderr", "--v=0", $"--user-data-dir={Path.Combine(profileDir, "profile")}" },
-        };
-        foreach (var a in args[..^1]) psi.ArgumentList.Add(a);
-        psi.ArgumentList.Add(new Uri(args[^1]).AbsoluteUri);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(entireProcessTree: true); Assert.Fail("Chromium did not finish within 120 s."); }
-        return (stdout.Result, stderr.Result);
     }
 }
