@@ -1,5 +1,5 @@
-using Analysis.Extraction.Sources;
 using Analysis.Extraction;
+using Analysis.Extraction.Sources;
 using Analysis.Onnx;
 using Analysis.Runtime;
 using Analysis.Sae;
