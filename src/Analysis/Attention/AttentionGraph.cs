@@ -1,8 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Analysis.Extraction;
-using Analysis.Extraction.Dataset;
 using Analysis.Onnx;
 
 namespace Analysis.Attention;
@@ -17,27 +13,10 @@ internal sealed record AttentionGraph(string Path, List<AttentionGraphLayer> Lay
 {
     public static AttentionGraph Prepare(string modelPath, IReadOnlyList<string> patterns, string? hookMapPath)
     {
-        if (!File.Exists(modelPath)) throw new BadInputException($"The model '{modelPath}' does not exist; pass the path of an .onnx file.");
-        var sha = DatasetDirectory.Sha256Of(modelPath);
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"attention-graph/3\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n{(hookMapPath is null ? "" : DatasetDirectory.Sha256Of(hookMapPath))}\n{string.Join("\n", patterns)}")))[..24];
-        var folder = AnalysisCache.Folder(AnalysisCache.HookedFolder, "attention-" + key);
-        var path = System.IO.Path.Combine(folder, "model.onnx");
-        var description = System.IO.Path.Combine(folder, "attention.json");
-        if (File.Exists(path) && File.Exists(description))
-        {
-            try
-            {
-                if (JsonSerializer.Deserialize<AttentionGraph>(File.ReadAllText(description)) is { } known) return known with { Path = path };
-            }
-            catch (JsonException) { } // a damaged cache entry is rebuilt
-        }
+        var cache = DerivedGraphCache.For("attention", 3, modelPath, hookMapPath, patterns);
+        if (cache.TryLoad<AttentionGraph>() is { } known) return known with { Path = cache.GraphPath };
 
-        OnnxModel model;
-        try { model = OnnxModel.Load(modelPath); }
-        catch (InvalidDataException e) { throw new BadInputException(e.Message, e); }
-        var branch = model.SelectNoCacheBranch();
-        var map = HookDiscovery.Discover(model, hookMapPath is null ? null : HookMapFile.Load(hookMapPath));
+        var (model, branch, map) = DerivedGraphCache.Open(modelPath, hookMapPath);
         bool Chosen(string name) => patterns.Any(p => HookPattern.Matches(p, name));
         var unavailable = map.Unavailable.Where(u => u.Name.EndsWith(".attn.hook_pattern", StringComparison.Ordinal) && Chosen(u.Name)).ToList();
         var hooks = map.Hooks.Where(h => Chosen(h.Name)).ToList();
@@ -63,9 +42,9 @@ internal sealed record AttentionGraph(string Path, List<AttentionGraphLayer> Lay
             layers.Add(new AttentionGraphLayer(hooks[l].Name, LayerOf(hooks[l].Name, l), heads, outputs[AttentionStatisticsHead.Sums]));
         }
         model.KeepOutputs(layers.Select(l => l.Sums).ToList());
-        model.Save(path);
-        var graph = new AttentionGraph(path, layers, unavailable, branch?.Describe(), map.Structure);
-        AtomicFile.WriteAllText(description, JsonSerializer.Serialize(graph));
+        model.Save(cache.GraphPath);
+        var graph = new AttentionGraph(cache.GraphPath, layers, unavailable, branch?.Describe(), map.Structure);
+        cache.SaveDescription(graph);
         return graph;
     }
 

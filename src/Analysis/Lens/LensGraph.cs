@@ -1,8 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Analysis.Extraction;
-using Analysis.Extraction.Dataset;
 using Analysis.Onnx;
 
 namespace Analysis.Lens;
@@ -18,27 +14,10 @@ internal sealed record LensGraph(string Path, ModelFinish Finish, List<LensGraph
     /// <summary>Builds (or finds in the cache) the lens graph of <paramref name="modelPath"/> for the hooks the patterns name.</summary>
     public static LensGraph Prepare(string modelPath, IReadOnlyList<string> patterns, string? hookMapPath)
     {
-        if (!File.Exists(modelPath)) throw new BadInputException($"The model '{modelPath}' does not exist; pass the path of an .onnx file.");
-        var sha = DatasetDirectory.Sha256Of(modelPath);
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"lens-graph/2\n{sha}\n{System.IO.Path.GetFullPath(modelPath)}\n{(hookMapPath is null ? "" : DatasetDirectory.Sha256Of(hookMapPath))}\n{string.Join("\n", patterns)}")))[..24];
-        var folder = AnalysisCache.Folder(AnalysisCache.HookedFolder, "lens-" + key);
-        var path = System.IO.Path.Combine(folder, "model.onnx");
-        var description = System.IO.Path.Combine(folder, "lens.json");
-        if (File.Exists(path) && File.Exists(description))
-        {
-            try
-            {
-                if (JsonSerializer.Deserialize<LensGraph>(File.ReadAllText(description)) is { } known) return known with { Path = path };
-            }
-            catch (JsonException) { } // a damaged cache entry is rebuilt
-        }
+        var cache = DerivedGraphCache.For("lens", 2, modelPath, hookMapPath, patterns);
+        if (cache.TryLoad<LensGraph>() is { } known) return known with { Path = cache.GraphPath };
 
-        OnnxModel model;
-        try { model = OnnxModel.Load(modelPath); }
-        catch (InvalidDataException e) { throw new BadInputException(e.Message, e); }
-        var branch = model.SelectNoCacheBranch();
-        var map = HookDiscovery.Discover(model, hookMapPath is null ? null : HookMapFile.Load(hookMapPath));
+        var (model, branch, map) = DerivedGraphCache.Open(modelPath, hookMapPath);
         var finish = ModelFinish.Find(model, map, out var reason) ?? throw new BadInputException(reason);
         List<HookPoint> hooks;
         try { hooks = map.Resolve(patterns).ToList(); }
@@ -71,9 +50,9 @@ internal sealed record LensGraph(string Path, ModelFinish Finish, List<LensGraph
             layers.Add(new LensGraphLayer(hook.Name, hook.Tensor, LensStatisticsHead.Outputs.ToDictionary(o => o, o => outputs[o])));
         }
         model.KeepOutputs(layers.SelectMany(l => l.Outputs.Values).ToList());
-        model.Save(path);
-        var graph = new LensGraph(path, finish, layers, types.Find(finish.Logits)?.Shape?[^1].Value, branch?.Describe(), map.Structure);
-        Extraction.Dataset.AtomicFile.WriteAllText(description, JsonSerializer.Serialize(graph));
+        model.Save(cache.GraphPath);
+        var graph = new LensGraph(cache.GraphPath, finish, layers, types.Find(finish.Logits)?.Shape?[^1].Value, branch?.Describe(), map.Structure);
+        cache.SaveDescription(graph);
         return graph;
     }
 }
