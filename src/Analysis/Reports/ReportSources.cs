@@ -27,6 +27,8 @@ internal static class ReportSources
         SaeSection.Read,
         InterventionSection.Read,
         SaeEvalSection.Read,
+        FunctionTokensSection.Read,
+        AbsorptionSection.Read,
         SimilaritySection.Read,
         CheckpointSection.Read,
     ];
