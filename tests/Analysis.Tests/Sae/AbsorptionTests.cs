@@ -1,0 +1,139 @@
+using Analysis.Parquet;
+using Analysis.Sae;
+
+namespace Analysis.Tests.Sae;
+
+/// <summary>
+/// `sae absorption` on a planted dictionary with a known answer. Axis ℓ (0–3) is letter ℓ's direction and axis 4 + w word
+/// w's; a token of word w is e_letter + a·e_word + noise. The SAE has one latent per letter and one per word. Letter a's
+/// latent is inhibited by two rare a-words, "axe" and "arm", so it stays silent on them (false negatives). In the absorbed
+/// variant, "axe"'s latent writes e_a + e_axe — it carries the letter — while "arm"'s writes only e_arm: exactly the axe
+/// tokens are absorbed. Without that, nothing is absorbed.
+/// </summary>
+public sealed class AbsorptionTests
+{
+    private const int D = 24;
+    private const string Hook = "blocks.1.hook_resid_post";
+    private static readonly string[][] Words =
+    [
+        ["apple", "ant", "axe", "arm"], ["ball", "bat", "bee", "box"], ["cat", "cup", "cow", "car"], ["dog", "dot", "den", "dig"],
+    ];
+    private const int Axe = 2, Arm = 3;   // word index within letter a, and its axis 4 + index
+
+    private static string Data(string dir, int rows = 12000)
+    {
+        var rng = new Random(11);
+        var x = new float[rows * D];
+        var ids = new int[rows];
+        var texts = new string[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var letter = rng.Next(4);
+            // "axe" and "arm" are rare (3% of a-tokens each), so adding their latents to a's main set raises F1 by < 0.03.
+            var u = rng.NextDouble();
+            var word = letter == 0 ? (u < 0.03 ? Axe : u < 0.06 ? Arm : u < 0.53 ? 0 : 1) : rng.Next(4);
+            var w = letter * 4 + word;
+            for (var t = 0; t < D; t++) x[i * D + t] = 0.05f * (float)(rng.NextDouble() * 2 - 1);
+            x[i * D + letter] += 1;
+            x[i * D + 4 + w] += 0.6f + 0.8f * (float)rng.NextDouble();
+            (ids[i], texts[i]) = (w, Words[letter][word]);
+        }
+        return TokenDataset.Write(Path.Combine(dir, "acts"), x, D, ids, texts, Hook);
+    }
+
+    private static string PlantedSae(string dir, bool absorbed)
+    {
+        const int m = 4 + 16;
+        var enc = new float[m * D];
+        var dec = new float[m * D];
+        var bias = Enumerable.Repeat(-0.3f, m).ToArray();
+        for (var j = 0; j < m; j++) enc[j * D + j] = dec[j * D + j] = 1;
+        enc[0 * D + 4 + Axe] = enc[0 * D + 4 + Arm] = -3;   // letter a's latent goes silent on axe and arm
+        if (absorbed) dec[(4 + Axe) * D + 0] = 1;             // axe's latent writes the letter a direction too
+        new Analysis.Sae.Sae(SaeArchitecture.Relu, 0, new SaeWeights(D, m, enc, bias, dec, new float[D]), new SaeInfo { HookName = Hook }).Save(dir);
+        return dir;
+    }
+
+    [Fact]
+    public void AbsorbedWordIsFoundAndOnlyIt()
+    {
+        using var dir = new Extraction.TempDirectory();
+        var data = Data(dir.Path);
+        var output = Path.Combine(dir.Path, "out");
+        var r = Absorption.Run(PlantedSae(Path.Combine(dir.Path, "sae"), absorbed: true), data, output);
+
+        Assert.Equal(["a", "b", "c", "d"], r.Letters.Select(l => l.Letter));
+        Assert.All(r.Letters, l => Assert.True(l.Evaluated, l.Skipped));
+        for (var c = 0; c < 4; c++) Assert.Equal([c], r.Letters[c].MainFeatures);   // each letter's own latent, alone
+        var a = r.Letters[0];
+        Assert.True(a.MainDecoderCosine[0] > 0.5, $"letter a's main latent has decoder cosine {a.MainDecoderCosine[0]} with the probe");
+
+        var tokens = ReadTokens(Path.Combine(output, Absorption.TokensFile));
+        var aTokens = tokens.Where(t => t.Letter == "a").ToArray();
+        // False negatives are exactly the axe and arm tokens; absorbed are exactly the axe tokens, by axe's latent.
+        Assert.Equal(["arm", "axe"], aTokens.Where(t => !t.MainFired).Select(t => t.Token).Distinct().Order());
+        Assert.All(aTokens.Where(t => t.Token is "apple" or "ant"), t => Assert.True(t.MainFired));
+        Assert.All(aTokens.Where(t => t.Token == "axe"), t => Assert.Equal((true, 4 + Axe), (t.Absorbed, t.Feature)));
+        Assert.All(aTokens.Where(t => t.Token != "axe"), t => Assert.False(t.Absorbed));
+        int axe = aTokens.Count(t => t.Token == "axe"), arm = aTokens.Count(t => t.Token == "arm");
+        Assert.True(axe >= 10 && arm >= 10, $"{axe} axe and {arm} arm test tokens: too few to mean anything");
+        Assert.Equal((axe + arm, axe), (a.FalseNegatives, a.Absorbed));
+        Assert.Equal((double)axe / (axe + arm), a.AbsorptionRate, 12);
+        Assert.Equal((double)axe / a.ProbeTruePositives, a.FullAbsorptionScore, 12);
+        Assert.Equal([4 + Axe], a.AbsorbingFeatures.Select(f => f.Feature));
+        Assert.Equal("axe", a.AbsorbingFeatures[0].Examples.Single());
+        // The other letters' main latents never miss: no false negatives, rate 0.
+        Assert.All(r.Letters.Skip(1), l => Assert.Equal((0, 0, 0.0), (l.FalseNegatives, l.Absorbed, l.AbsorptionRate)));
+        Assert.Equal(a.AbsorptionRate / 4, r.MeanAbsorptionRate, 12);
+        Assert.True(File.Exists(Path.Combine(output, Absorption.SummaryFile)));
+        Assert.NotNull(Results.ResultsFile.TryLoad(output)!.Get<AbsorptionResult[]>(Absorption.Entry));
+    }
+
+    [Fact]
+    public void SilentMainLatentWithoutAnAbsorberIsNotAbsorption()
+    {
+        using var dir = new Extraction.TempDirectory();
+        var r = Absorption.Run(PlantedSae(Path.Combine(dir.Path, "sae"), absorbed: false), Data(dir.Path), Path.Combine(dir.Path, "out"));
+        var a = r.Letters[0];
+        Assert.Equal([0], a.MainFeatures);
+        Assert.True(a.FalseNegatives >= 20, $"{a.FalseNegatives} false negatives");
+        Assert.Equal((0, 0.0), (a.Absorbed, a.AbsorptionRate));
+        Assert.Empty(a.AbsorbingFeatures);
+        Assert.Equal(0, r.MeanAbsorptionRate);
+    }
+
+    [Fact]
+    public void BadInputIsRefusedAndNothingIsWritten()
+    {
+        using var dir = new Extraction.TempDirectory();
+        var data = Data(dir.Path, rows: 400);
+        var sae = PlantedSae(Path.Combine(dir.Path, "sae"), absorbed: true);
+        var output = Path.Combine(dir.Path, "out");
+        var cases = new (Action Run, string Expected)[]
+        {
+            (() => Absorption.Run(sae, data, output, hook: "blocks.9.hook_nope"), "Hook 'blocks.9.hook_nope' is not in"),
+            (() => Absorption.Run(sae, data, output, options: new AbsorptionOptions { Split = "alphabetical" }), "Unknown --split 'alphabetical'"),
+            (() => Absorption.Run(sae, data, output, options: new AbsorptionOptions { ProjectionShare = 0 }), "--projection-share"),
+            (() => Absorption.Run(Path.Combine(dir.Path, "nothing"), data, output), "is not an SAE folder"),
+            (() => Absorption.Run(sae, SyntheticDataset.Write(Path.Combine(dir.Path, "unlabelled"), new float[64 * D], D, hook: Hook), output), "token_text"),
+        };
+        foreach (var (run, expected) in cases)
+        {
+            var e = Assert.Throws<BadInputException>(run);
+            Assert.Contains(expected, e.Message);
+            Assert.False(Directory.Exists(output), $"{expected}: the output folder was left behind");
+        }
+    }
+
+    private static List<(string Letter, string Token, bool MainFired, bool Absorbed, int Feature)> ReadTokens(string path)
+    {
+        using var r = ParquetReader.Open(path);
+        var list = new List<(string, string, bool, bool, int)>();
+        foreach (var g in r.ReadRowGroups(["letter", "token", "main_fired", "absorbed", "absorbing_feature"]))
+        {
+            var (letters, tokens, fired, absorbed, feature) = (g["letter"].ToRows(), g["token"].ToRows(), g["main_fired"].ToRows(), g["absorbed"].ToRows(), g["absorbing_feature"].ToRows());
+            for (var i = 0; i < letters.Count; i++) list.Add(((string)letters[i]!, (string)tokens[i]!, (bool)fired[i]!, (bool)absorbed[i]!, Convert.ToInt32(feature[i]!, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return list;
+    }
+}
