@@ -35,9 +35,11 @@ public static class Absorption
         hook ??= sae.Info.HookName;
         if (hook == "") throw new BadInputException($"{saeFolder}/cfg.json names no hook_name; pass --hook.");
 
-        status?.Invoke("reading tokens and activations");
         using var table = ActivationTable.Open(data);
         if (!table.Columns.Contains(hook)) throw new BadInputException($"Hook '{hook}' is not in {data}; pass --hook with one of its hooks ({string.Join(", ", table.Hooks)}).");
+        if (!table.Columns.Contains(DerivedLabels.TextColumn) && !table.Columns.Contains("token"))
+            throw new BadInputException($"{data} has no token_text (or token) column, so tokens have no first letter; use a dataset written by `analysis extract`.");
+        status?.Invoke("reading tokens and activations");
         var labels = DerivedLabels.Read(table, TokenLabel.Parse("token:first-char", foldCase: true), "token");
         var rule = TokenLabel.Parse("token:first-char", foldCase: true);
         var texts = table.Columns.Contains(DerivedLabels.TextColumn) ? table.ReadStrings(DerivedLabels.TextColumn) : table.ReadStrings("token").Select(TokenLabel.TokenStringText).ToArray();
@@ -93,6 +95,7 @@ public static class Absorption
 
     private static void Check(AbsorptionOptions o)
     {
+        if (o.Split is not ("random" or "type")) throw new BadInputException($"Unknown --split '{o.Split}'; use random or type.");
         if (o.MaxK < 1) throw new BadInputException($"--max-k must be at least 1 (got {o.MaxK}).");
         if (o.MaxTokens < 2) throw new BadInputException($"--max-tokens must be at least 2 (got {o.MaxTokens}).");
         if (o.TestFraction is <= 0 or >= 1) throw new BadInputException($"--test-fraction must lie strictly between 0 and 1 (got {o.TestFraction}).");

@@ -27,9 +27,9 @@ public static class FunctionTokensSection
         coverage.Add("most frequent first", HtmlPage.Vermillion, [.. at.Select(n => Value(r.CoverageByFrequency, n))], dashed: true);
         html.Append(coverage.Render(0, 1));
         var bins = Math.Max(r.TokenDegreeHistogram.Length, r.FeatureDegreeHistogram.Length);
-        var degrees = new LineChart("Degree distribution", [.. Enumerable.Range(0, bins).Select(FunctionTokenGraph.Log2BinLabel)], "degree (distinct partners)", "count");
-        degrees.Add("tokens (by latents reached)", HtmlPage.Blue, [.. Enumerable.Range(0, bins).Select(b => b < r.TokenDegreeHistogram.Length ? (double)r.TokenDegreeHistogram[b] : 0)]);
-        degrees.Add("latents (by tokens reaching them)", HtmlPage.Green, [.. Enumerable.Range(0, bins).Select(b => b < r.FeatureDegreeHistogram.Length ? (double)r.FeatureDegreeHistogram[b] : 0)]);
+        var degrees = new LineChart("Degree distribution", [.. Enumerable.Range(0, bins).Select(FunctionTokenGraph.Log2BinLabel)], "degree (tokens: latents reached; latents: tokens reaching them)", "count");
+        degrees.Add("tokens", HtmlPage.Blue, [.. Enumerable.Range(0, bins).Select(b => b < r.TokenDegreeHistogram.Length ? (double)r.TokenDegreeHistogram[b] : 0)]);
+        degrees.Add("latents", HtmlPage.Green, [.. Enumerable.Range(0, bins).Select(b => b < r.FeatureDegreeHistogram.Length ? (double)r.FeatureDegreeHistogram[b] : 0)]);
         html.Append(degrees.Render(0));
         html.Append("</div><table><tr><th>token</th><th>id</th><th>degree</th><th>share of live latents</th><th>frequency</th><th>activation mass</th></tr>");
         foreach (var t in r.TopByDegree)
