@@ -24,10 +24,11 @@ public static class SaeAbsorptionCommand
         var cosine = new Option<double>("--cosine-threshold") { Description = "An absorbing latent's decoder row needs at least this cosine with the probe direction.", DefaultValueFactory = _ => defaults.CosineThreshold };
         var share = new Option<double>("--projection-share") { Description = "… and at least this share of the token's probe projection.", DefaultValueFactory = _ => defaults.ProjectionShare };
         var minF1 = new Option<double>("--min-probe-f1") { Description = "Letters whose probe F1 is lower are not measured.", DefaultValueFactory = _ => defaults.MinProbeF1 };
+        var probe = new Option<string?>("--probe") { Description = "A saved first-letter probe (JSON of `analysis probe --save` or of an earlier run) instead of fitting one." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Use at most this many lettered tokens.", DefaultValueFactory = _ => defaults.MaxTokens };
         var output = new Option<string>("--output", "-o", "--out") { Description = "Output folder (absorption.json, absorption_tokens.parquet, results.json).", Required = true };
         var command = new Command("absorption", "Feature absorption on the first-letter task: main latents per letter, and how often another latent absorbs the letter when they stay silent.")
-            { sae, data, hook, split, testFraction, seed, c, maxK, jump, cosine, share, minF1, maxTokens, output };
+            { sae, data, hook, split, testFraction, seed, c, maxK, jump, cosine, share, minF1, maxTokens, probe, output };
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var options = new AbsorptionOptions
@@ -38,7 +39,7 @@ public static class SaeAbsorptionCommand
             };
             var error = parse.InvocationConfiguration.Error;
             var r = Absorption.Run(parse.GetValue(sae)!, parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(hook), options,
-                s => error.WriteLine($"sae absorption: {s}"));
+                s => error.WriteLine($"sae absorption: {s}"), parse.GetValue(probe));
             var o = parse.InvocationConfiguration.Output;
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Hook}: {r.Tokens:N0} lettered tokens, probe accuracy {r.ProbeAccuracy:0.000}, {r.EvaluatedLetters} letters measured; mean absorption rate {r.MeanAbsorptionRate:0.000}, full-absorption score {r.MeanFullAbsorptionScore:0.000}, absorption fraction {r.MeanAbsorptionFraction:0.000}"));
@@ -47,7 +48,7 @@ public static class SaeAbsorptionCommand
                 o.WriteLine(l.Evaluated
                     ? string.Create(CultureInfo.InvariantCulture, $"{l.Letter,-7} {l.ProbeF1,8:0.000}  {string.Join(",", l.MainFeatures),-20}  {l.MainF1,7:0.000}  {l.FalseNegatives,10}  {l.Absorbed,8}  {l.AbsorptionRate,5:0.000}  {string.Join(" ", l.AbsorbingFeatures.Take(3).Select(a => $"{a.Feature}×{a.Tokens}"))}")
                     : $"{l.Letter,-7} not measured: {l.Skipped}");
-            o.WriteLine($"Wrote {Path.Combine(parse.GetValue(output)!, Absorption.SummaryFile)} and {Absorption.TokensFile}.");
+            o.WriteLine($"Wrote {Path.Combine(parse.GetValue(output)!, Absorption.SummaryFile)}, {Absorption.TokensFile} and {Absorption.ProbeFileName}.");
             return ExitCodes.Ok;
         }));
         return command;

@@ -24,14 +24,23 @@ public static class Absorption
     /// <summary>The results.json entry.</summary>
     public const string Entry = "saeAbsorption";
 
-    /// <summary>Runs the measurement and writes its files into <paramref name="output"/>.</summary>
-    public static AbsorptionResult Run(string saeFolder, string data, string output, string? hook = null, AbsorptionOptions? options = null, Action<string>? status = null)
+    /// <summary>The first-letter probe written (or taken) by the run, as `analysis probe --save` writes probes.</summary>
+    public const string ProbeFileName = "first_letter_probe.json";
+
+    /// <summary>
+    /// Runs the measurement and writes its files into <paramref name="output"/>; <paramref name="probePath"/> takes a saved
+    /// first-letter probe (its classes are the letters) instead of fitting one.
+    /// </summary>
+    public static AbsorptionResult Run(string saeFolder, string data, string output, string? hook = null, AbsorptionOptions? options = null, Action<string>? status = null, string? probePath = null)
     {
         options ??= new();
         Check(options);
         if (!Sae.Exists(saeFolder)) throw new BadInputException($"'{saeFolder}' is not an SAE folder (no {Sae.ConfigFile} and {Sae.WeightsFile}); pass the folder `analysis sae train` wrote.");
         if (File.Exists(output)) throw new BadInputException($"--out {output} is a file; pass a folder.");
         var sae = Sae.Load(saeFolder);
+        var given = probePath is null ? null : ProbeFile.Load(probePath);
+        if (given is not null && given.Classifier.Dimension != sae.DIn)
+            throw new BadInputException($"The probe {probePath} reads {given.Classifier.Dimension}-dimensional activations but the SAE reads {sae.DIn}; pass a probe of the SAE's hook.");
         hook ??= sae.Info.HookName;
         if (hook == "") throw new BadInputException($"{saeFolder}/cfg.json names no hook_name; pass --hook.");
 
@@ -47,7 +56,13 @@ public static class Absorption
         for (var k = 0; k < labels.Rows.Length && keep.Count < options.MaxTokens; k++)
             if (labels.Labels[k] is [>= 'a' and <= 'z']) keep.Add(k);
         if (keep.Count == 0) throw new BadInputException($"{data} has no token whose text starts with a letter a–z; the first-letter task needs word tokens.");
-        var classes = keep.Select(k => labels.Labels[k]).Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (given is not null)
+        {
+            var known = given.Classifier.Classes.ToHashSet(StringComparer.Ordinal);
+            keep.RemoveAll(k => !known.Contains(labels.Labels[k]));
+            if (keep.Count == 0) throw new BadInputException($"The probe {probePath} predicts none of the first letters in {data} (its classes: {string.Join(", ", given.Classifier.Classes.Take(10))}); pass a first-letter probe.");
+        }
+        var classes = given?.Classifier.Classes ?? keep.Select(k => labels.Labels[k]).Distinct().Order(StringComparer.Ordinal).ToArray();
         if (classes.Length < 2) throw new BadInputException($"{data} has tokens of only one first letter ('{classes[0]}'); the probe needs at least two letters — pass more text.");
         var classIndex = classes.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
         var rows = keep.Select(k => (long)labels.Rows[k]).ToArray();
@@ -62,15 +77,20 @@ public static class Absorption
             _ => throw new BadInputException($"Unknown --split '{options.Split}'; use random or type."),
         };
         if (split.Train.Length == 0 || split.Test.Length == 0) throw new BadInputException($"The {rows.Length} lettered tokens of {data} do not fill both a train and a test split; pass more text.");
-        status?.Invoke($"fitting the first-letter probe on {split.Train.Length:N0} tokens");
         var trainLabels = split.Train.Select(i => letter[i]).ToArray();
-        if (trainLabels.Distinct().Count() < 2) throw new BadInputException("The train split holds tokens of only one letter; pass more text or another --seed.");
-        var probe = LogisticRegression.Fit(x.SelectRows(split.Train), trainLabels, classes,
+        if (given is null && trainLabels.Distinct().Count() < 2) throw new BadInputException("The train split holds tokens of only one letter; pass more text or another --seed.");
+        if (given is null) status?.Invoke($"fitting the first-letter probe on {split.Train.Length:N0} tokens");
+        var probe = given?.Classifier ?? LogisticRegression.Fit(x.SelectRows(split.Train), trainLabels, classes,
             new LogisticRegressionOptions { C = options.C, Standardize = true, MaxIterations = 500 });
         status?.Invoke("measuring absorption");
         var (result, tokens) = FirstLetterAbsorption.Measure(sae, x, letter, classes, tokenText, rows, split, probe, options);
         result = result with { Sae = saeFolder, Hook = hook };
-        Write(result, tokens, saeFolder, output);
+        var probeFile = given ?? new ProbeFile
+        {
+            Hook = hook, Label = "token:first-char (fold-case, a–z)", Classifier = probe,
+            Metadata = new() { ["dataset"] = data, ["split"] = options.Split, ["seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), ["train_tokens"] = split.Train.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        Write(result, tokens, probeFile, saeFolder, output);
         return result;
     }
 
@@ -105,7 +125,7 @@ public static class Absorption
     }
 
     // Temporary names, renamed when complete: an interrupted run leaves nothing that looks finished.
-    private static void Write(AbsorptionResult result, List<AbsorptionToken> tokens, string saeFolder, string output)
+    private static void Write(AbsorptionResult result, List<AbsorptionToken> tokens, ProbeFile probe, string saeFolder, string output)
     {
         Directory.CreateDirectory(output);
         var tokensPath = Path.Combine(output, TokensFile);
@@ -137,6 +157,7 @@ public static class Absorption
         File.WriteAllText(summaryPath + ".tmp", JsonSerializer.Serialize(result, SaeEvaluation.Json));
         File.Move(tokensPath + ".tmp", tokensPath, overwrite: true);
         File.Move(summaryPath + ".tmp", summaryPath, overwrite: true);
+        probe.Save(Path.Combine(output, ProbeFileName));
         ResultsFile.Save(output, new Dictionary<string, string> { ["sae"] = saeFolder, ["hook"] = result.Hook }, (Entry, new[] { result }));
     }
 }

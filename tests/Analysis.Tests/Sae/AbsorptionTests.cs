@@ -87,6 +87,10 @@ public sealed class AbsorptionTests
         Assert.Equal(a.AbsorptionRate / 4, r.MeanAbsorptionRate, 12);
         Assert.True(File.Exists(Path.Combine(output, Absorption.SummaryFile)));
         Assert.NotNull(Results.ResultsFile.TryLoad(output)!.Get<AbsorptionResult[]>(Absorption.Entry));
+
+        // Taking the saved probe instead of fitting one gives the same measurement.
+        var again = Absorption.Run(Path.Combine(dir.Path, "sae"), data, Path.Combine(dir.Path, "again"), probePath: Path.Combine(output, Absorption.ProbeFileName));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(r.Letters), System.Text.Json.JsonSerializer.Serialize(again.Letters));
     }
 
     [Fact]
