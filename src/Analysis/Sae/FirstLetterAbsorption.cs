@@ -121,6 +121,7 @@ public static class FirstLetterAbsorption
                 var candidatesProjection = new List<double>();
                 for (var p = 0; p < ls.Length; p++)
                 {
+                    if (vs[p] <= 0) continue;   // a TopK code can hold zeros when fewer than k pre-activations are positive
                     var projection = vs[p] * decoderDot[ls[p]];
                     if (isMain[ls[p]]) { mainProjection += projection; continue; }
                     if (projection > topProjection) (top, topProjection) = (ls[p], projection);

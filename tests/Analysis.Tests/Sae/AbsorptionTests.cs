@@ -129,6 +129,121 @@ public sealed class AbsorptionTests
         }
     }
 
+    /// <summary>
+    /// A TopK SAE trained in the test on word tokens: every per-token number of absorption_tokens.parquet (probe
+    /// projection, top latent, its projection and cosine, main fired, absorbed, absorption fraction) and every letter's
+    /// counts are recomputed by an independent numpy implementation from the saved SAE (its own safetensors parser),
+    /// the saved probe and the main latents.
+    /// </summary>
+    [Fact]
+    public void PerTokenNumbersEqualANumpyOracle()
+    {
+        using var dir = new Extraction.TempDirectory();
+        const int d = 16, rows = 6000;
+        var planted = new PlantedDictionary(d, 24, seed: 51);
+        var x = planted.Sample(rows, 2, seed: 52);
+        var rng = new Random(53);
+        string[] words = ["apple", "ant", "axe", "ball", "bat", "cat", "cup", "dog", "the", "and"];
+        var ids = Enumerable.Range(0, rows).Select(_ => rng.Next(words.Length)).ToArray();
+        for (var i = 0; i < rows; i++) for (var t = 0; t < d; t++) x[i * d + t] += planted.Directions[ids[i] * d + t];
+        const string hook = "blocks.0.hook_resid_post";
+        var data = TokenDataset.Write(Path.Combine(dir.Path, "acts"), x, d, ids, [.. ids.Select(i => words[i])], hook);
+        var sae = Path.Combine(dir.Path, "sae");
+        SaeTraining.Run(new SaeTrainingRequest { Data = data, Hooks = [hook], Latents = [24], K = [3], Tokens = 30_000, BatchSize = 200, LearningRate = 3e-3, Output = sae });
+        var output = Path.Combine(dir.Path, "out");
+        // Lower thresholds so that absorption and partial absorption both occur on this small problem.
+        var r = Absorption.Run(sae, data, output, options: new AbsorptionOptions { MinTestTokens = 5, ProjectionShare = 0.2, FractionCosineThreshold = 0.05 });
+        Assert.True(r.EvaluatedLetters >= 3, $"{r.EvaluatedLetters} letters measured");
+
+        using var reader = ParquetReader.Open(Path.Combine(output, Absorption.TokensFile));
+        var columns = new[] { "row", "letter", "main_fired", "absorbed", "top_feature", "probe_projection", "top_projection", "top_cosine", "absorption_fraction" };
+        var ours = new List<object?[]>();
+        foreach (var g in reader.ReadRowGroups(columns))
+        {
+            var cols = columns.Select(c => g[c].ToRows()).ToArray();
+            for (var i = 0; i < cols[0].Count; i++) ours.Add([.. cols.Select(c => c[i])]);
+        }
+        Assert.True(ours.Count > 500, $"only {ours.Count} probe-true-positive tokens");
+        Assert.Contains(ours, t => (bool)t[3]!);   // some tokens absorbed, so the check covers that branch
+        var tokenRows = ours.Select(t => Convert.ToInt64(t[0], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var xs = tokenRows.SelectMany(row => x.AsSpan((int)row * d, d).ToArray()).ToArray();
+        File.WriteAllBytes(Path.Combine(dir.Path, "x.bin"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(xs.AsSpan()).ToArray());
+        File.WriteAllText(Path.Combine(dir.Path, "letters.json"), System.Text.Json.JsonSerializer.Serialize(ours.Select(t => (string)t[1]!)));
+        var script = $$"""
+            import json, struct, numpy as np
+            raw = open(r'{{sae}}/sae_weights.safetensors', 'rb').read()
+            n = struct.unpack('<Q', raw[:8])[0]; header = json.loads(raw[8:8 + n]); base = 8 + n
+            w = {k: np.frombuffer(raw[base + v['data_offsets'][0]: base + v['data_offsets'][1]], dtype='<f4').reshape(v['shape']).astype(np.float64)
+                 for k, v in header.items() if k != '__metadata__'}
+            k = json.load(open(r'{{sae}}/cfg.json'))['k']
+            probe = json.load(open(r'{{output}}/first_letter_probe.json'))['classifier']
+            classes = probe['classes']; P = np.array(probe['weights'], dtype=np.float64).reshape(len(classes), -1); bias = np.array(probe['bias'])
+            main = {l['letter']: l['main_features'] for l in json.load(open(r'{{output}}/absorption.json'))['letters'] if l['evaluated']}
+            letters = json.load(open(r'{{dir.Path}}/letters.json'))
+            X = np.fromfile(r'{{dir.Path}}/x.bin', dtype=np.float32).reshape(len(letters), -1).astype(np.float64)
+            pre = np.maximum((X - w['b_dec']) @ w['W_enc'] + w['b_enc'], 0)
+            Z = np.zeros_like(pre)
+            top = np.argsort(-pre, axis=1)[:, :k]
+            np.put_along_axis(Z, top, np.take_along_axis(pre, top, axis=1), axis=1)
+            dec_norm = np.linalg.norm(w['W_dec'], axis=1)
+            out = []
+            for i, letter in enumerate(letters):
+                c = classes.index(letter)
+                p = P[c] / np.linalg.norm(P[c])
+                dot = w['W_dec'] @ p; cos = dot / dec_norm
+                z = Z[i]; proj = z * dot
+                is_main = np.zeros(len(z), bool); is_main[main[letter]] = True
+                fired = bool((z[is_main] > 0).any())
+                probe_proj = X[i] @ p - w['b_dec'] @ p
+                active = np.where((z > 0) & ~is_main)[0]
+                t = int(active[np.argmax(proj[active])]) if len(active) else -1
+                absorbed = (not fired) and probe_proj > 0 and t >= 0 and cos[t] >= 0.025 and proj[t] >= 0.2 * probe_proj
+                main_proj = proj[is_main].sum()
+                cands = sorted([proj[j] for j in active if cos[j] >= 0.05 and proj[j] > 0], reverse=True)[:3]
+                a = sum(cands)
+                if probe_proj <= 0 or main_proj >= probe_proj or a / probe_proj < 0.2: frac = 0.0
+                elif main_proj <= 0: frac = 1.0
+                else:
+                    ab = min(a, probe_proj - main_proj); frac = float(np.clip(ab / (ab + main_proj), 0, 1))
+                predicted = classes[int(np.argmax(P @ X[i] + bias))]
+                out.append([fired, bool(absorbed), t, float(probe_proj), float(proj[t]) if t >= 0 else 0.0, float(cos[t]) if t >= 0 else 0.0, frac, predicted])
+            print(json.dumps(out))
+            """;
+        var oracle = Python(script).EnumerateArray().ToArray();
+        Assert.Equal(ours.Count, oracle.Length);
+        for (var i = 0; i < ours.Count; i++)
+        {
+            var (o, t) = (oracle[i], ours[i]);
+            var what = $"token {i} (row {tokenRows[i]}, letter {t[1]})";
+            Assert.True((string)t[1]! == o[7].GetString(), $"{what}: the probe predicts {o[7]}, so it is no probe true positive");
+            Assert.True((bool)t[2]! == o[0].GetBoolean(), $"{what}: main fired");
+            Assert.True((bool)t[3]! == o[1].GetBoolean(), $"{what}: absorbed");
+            Assert.True(Convert.ToInt32(t[4], System.Globalization.CultureInfo.InvariantCulture) == o[2].GetInt32(), $"{what}: top latent {t[4]} vs {o[2]}");
+            for (var (c, j) = (5, 3); c <= 8; c++, j++)
+                Assert.True(Math.Abs((double)t[c]! - o[j].GetDouble()) <= 1e-4 * (1 + Math.Abs(o[j].GetDouble())), $"{what}: {columns[c]} {t[c]} vs {o[j]}");
+        }
+        foreach (var l in r.Letters.Where(l => l.Evaluated))
+        {
+            var mine = oracle.Where((_, i) => (string)ours[i][1]! == l.Letter).ToArray();
+            var fn = mine.Count(o => !o[0].GetBoolean());
+            var absorbed = mine.Count(o => o[1].GetBoolean());
+            Assert.Equal((mine.Length, fn, absorbed), (l.ProbeTruePositives, l.FalseNegatives, l.Absorbed));
+            Assert.Equal(fn == 0 ? 0 : (double)absorbed / fn, l.AbsorptionRate, 12);
+            Assert.Equal(mine.Average(o => o[6].GetDouble()), l.MeanAbsorptionFraction, 6);
+        }
+    }
+
+    private static System.Text.Json.JsonElement Python(string script)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) Assert.Fail($"The numpy oracle failed (python3-numpy: tools/setup/sae.sh): {stderr}");
+        return System.Text.Json.JsonDocument.Parse(stdout.Result).RootElement;
+    }
+
     private static List<(string Letter, string Token, bool MainFired, bool Absorbed, int Feature)> ReadTokens(string path)
     {
         using var r = ParquetReader.Open(path);
