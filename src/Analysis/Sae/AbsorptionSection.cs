@@ -38,7 +38,7 @@ public static class AbsorptionSection
                 continue;
             }
             var main = string.Join(", ", l.MainFeatures.Select((f, i) => string.Create(CultureInfo.InvariantCulture, $"{f} ({l.MainDecoderCosine[i]:0.00})")));
-            var absorbing = string.Join("; ", l.AbsorbingFeatures.Take(5).Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Feature} ({a.Tokens}: {string.Join(" ", a.Examples.Take(3))})")));
+            var absorbing = string.Join("; ", l.AbsorbingFeatures.Take(5).Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Feature} ({a.Tokens}: {string.Join(", ", a.Examples.Take(3).Select(t => $"“{t}”"))})")));
             html.Append(string.Create(CultureInfo.InvariantCulture,
                 $"<tr><td>{HtmlPage.Escape(l.Letter)}</td><td>{l.TestTokens:N0}</td><td>{HtmlPage.Number(l.ProbeF1)}</td><td>{main}</td><td>{HtmlPage.Number(l.MainF1)}</td><td>{l.FalseNegatives:N0}</td><td>{l.Absorbed:N0}</td><td>{HtmlPage.Number(l.AbsorptionRate)}</td><td>{HtmlPage.Escape(absorbing)}</td></tr>"));
         }

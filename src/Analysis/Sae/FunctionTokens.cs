@@ -35,42 +35,43 @@ public static class FunctionTokens
         hook ??= sae.Info.HookName;
         if (hook == "") throw new BadInputException($"{saeFolder}/cfg.json names no hook_name; pass --hook.");
         var graph = new FunctionTokenGraph(sae.DSae);
-        var readers = ActivationStream.DatasetFiles(data).Select(ParquetReader.Open).ToArray();
-        try
+        // Each file is opened twice, once to check it and once to read it, so that only one reader (and its chunk
+        // buffer) is alive at a time: memory then holds the edges and one row group, however many files there are.
+        var files = ActivationStream.DatasetFiles(data);
+        long total = 0;
+        foreach (var file in files)
         {
-            foreach (var r in readers)
+            using var r = ParquetReader.Open(file);
+            if (!r.Columns.Any(c => c.FieldName == hook))
+                throw new BadInputException($"Hook '{hook}' is not in {r.FilePath}; pass --hook with one of its columns or a dataset extracted at that hook.");
+            if (!r.Columns.Any(c => c.FieldName == TokenIdColumn && c.PhysicalType is ParquetPhysicalType.Int32 or ParquetPhysicalType.Int64))
+                throw new BadInputException($"{r.FilePath} has no integer {TokenIdColumn} column; function tokens need each row's vocabulary id — use a dataset written by `analysis extract`.");
+            total += r.RowCount;
+        }
+        long done = 0;
+        foreach (var file in files)
+        {
+            using var r = ParquetReader.Open(file);
+            var hasNames = r.Columns.Any(c => c.FieldName == "token");
+            for (var g = 0; g < r.RowGroups.Count; g++)
             {
-                if (!r.Columns.Any(c => c.FieldName == hook))
-                    throw new BadInputException($"Hook '{hook}' is not in {r.FilePath}; pass --hook with one of its columns or a dataset extracted at that hook.");
-                if (!r.Columns.Any(c => c.FieldName == TokenIdColumn && c.PhysicalType is ParquetPhysicalType.Int32 or ParquetPhysicalType.Int64))
-                    throw new BadInputException($"{r.FilePath} has no integer {TokenIdColumn} column; function tokens need each row's vocabulary id — use a dataset written by `analysis extract`.");
-            }
-            var total = readers.Sum(r => r.RowCount);
-            long done = 0;
-            foreach (var r in readers)
-            {
-                var hasNames = r.Columns.Any(c => c.FieldName == "token");
-                for (var g = 0; g < r.RowGroups.Count; g++)
+                var rows = (int)r.RowGroups[g].RowCount;
+                if (rows == 0) continue;
+                var x = r.ReadFloatMatrix(g, hook, out var dim);
+                if (dim != sae.DIn) throw new BadInputException($"Hook '{hook}' in {r.FilePath} has {dim} values per row but the SAE reads {sae.DIn}; pass the dataset the SAE was trained for.");
+                if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(x))
+                    throw new BadInputException($"Hook '{hook}' in {r.FilePath} row group {g} holds NaN or infinite values; drop those rows first.");
+                var ids = TokenIds(r, g, rows);
+                graph.Add(ids, sae.Encode(x, rows));
+                if (hasNames && ids.Any(id => !graph.HasName(id)))
                 {
-                    var rows = (int)r.RowGroups[g].RowCount;
-                    if (rows == 0) continue;
-                    var x = r.ReadFloatMatrix(g, hook, out var dim);
-                    if (dim != sae.DIn) throw new BadInputException($"Hook '{hook}' in {r.FilePath} has {dim} values per row but the SAE reads {sae.DIn}; pass the dataset the SAE was trained for.");
-                    if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(x))
-                        throw new BadInputException($"Hook '{hook}' in {r.FilePath} row group {g} holds NaN or infinite values; drop those rows first.");
-                    var ids = TokenIds(r, g, rows);
-                    graph.Add(ids, sae.Encode(x, rows));
-                    if (hasNames && ids.Any(id => !graph.HasName(id)))
-                    {
-                        var names = r.ReadColumn(g, "token").ToRows();
-                        for (var i = 0; i < rows; i++) if (names[i] is string s) graph.Name(ids[i], s);
-                    }
-                    done += rows;
-                    progress?.Invoke(done, total);
+                    var names = r.ReadColumn(g, "token").ToRows();
+                    for (var i = 0; i < rows; i++) if (names[i] is string s) graph.Name(ids[i], s);
                 }
+                done += rows;
+                progress?.Invoke(done, total);
             }
         }
-        finally { foreach (var r in readers) r.Dispose(); }
         if (graph.Tokens == 0) throw new BadInputException($"{data} holds no rows; pass a non-empty activation dataset.");
 
         var result = graph.Summarize(top) with { Sae = saeFolder, Hook = hook };
