@@ -101,7 +101,7 @@ internal static class FeatureDashboardPage
     // feature, and its panel draws a histogram with marks; the verdict lands in data-check ("ok" or the failure).
     private const string Script = """
         (function(){
-        var D=JSON.parse(document.getElementById('data').textContent),V=D.vocab,S=D.seqs,F=D.f,M=D.meta;
+        var t0=performance.now(),D=JSON.parse(document.getElementById('data').textContent),V=D.vocab,S=D.seqs,F=D.f,M=D.meta;
         var shown=100,selected=-1,$=function(id){return document.getElementById(id)};
         function esc(t){return t.replace(/[&<>"]/g,function(c){return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]})}
         function fmt(v){return Math.abs(v)>=100||v===0?v.toFixed(0):v.toPrecision(3)}
@@ -163,6 +163,7 @@ internal static class FeatureDashboardPage
         }catch(e){verdict='error: '+e.message}
         if(verdict!=='ok')console.error('dashboard check: '+verdict);
         document.body.setAttribute('data-check',verdict);
+        document.body.setAttribute('data-ms',String(Math.round(performance.now()-t0))); // parse, list, panel and check
         })();
         """;
 }
