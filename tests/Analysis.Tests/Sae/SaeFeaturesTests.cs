@@ -204,40 +204,11 @@ public sealed class SaeFeaturesTests
         Assert.Empty(Directory.GetFiles(output, "*.tmp"));
     }
 
-    /// <summary>A TopK SAE (64 latents, k = 4) trained for 200 steps on the hook's activations over 40 stories.</summary>
+    /// <summary>A TopK SAE (64 latents, k = 4) trained for 200 steps on the hook's activations over 40 other stories.</summary>
     private static string TrainSae(string dir)
     {
-        var model = OnnxModel.Load(Model);
-        var exposed = model.ExposeHooks(HookDiscovery.Discover(model).Resolve([Hook])).Single();
-        var tokenizer = Tokenizer.Load(Models.Folder("stories260k"));
-        var acts = new List<float>();
-        using (var session = InferenceSession.FromBytes(model.Proto.ToByteArray()))
-        {
-            var inputs = new ModelInputs(session.Inputs);
-            foreach (var e in ExampleSource.Open(Stories).Read().Skip(100).Take(40))
-            {
-                var ids = tokenizer.Encode(e.Text, addSpecialTokens: true, MaxLength, Side.Right).Ids;
-                using var r = session.Run(inputs.Build([ids], ids.Length, 0), [exposed.Output]);
-                acts.AddRange(r[0].ToArray<float>());
-            }
-        }
-        var x = acts.ToArray();
-        var rows = x.Length / D;
-        var scale = Math.Sqrt(D / (x.Select(v => (double)v * v).Sum() / rows));
-        var scaled = x.Select(v => (float)(v * scale)).ToArray();
-        var centre = new float[D];
-        for (var i = 0; i < rows; i++) for (var t = 0; t < D; t++) centre[t] += scaled[i * D + t] / rows;
-        var spec = new SaeSpec { Architecture = SaeArchitecture.TopK, DIn = D, DSae = Latents, K = 4, DeadTokens = 2000 };
-        var trainer = new SaeTrainer(spec, SaeWeights.Initial(D, Latents, centre, seed: 5));
-        var random = new Random(6);
-        var batch = new float[256 * D];
-        for (var step = 0; step < 200; step++)
-        {
-            for (var b = 0; b < 256; b++) Array.Copy(scaled, random.Next(rows) * D, batch, b * D, D);
-            trainer.Step(batch, 256, 2e-3);
-        }
         var saeDir = Path.Combine(dir, "sae");
-        Analysis.Sae.Sae.FromTraining(spec, trainer.Weights, new SaeInfo { HookName = Hook, ActivationScale = scale }).Save(saeDir);
+        StoriesSae.Train(StoriesSae.Activations(40, MaxLength, skip: 100), saeDir, Latents, k: 4, steps: 200);
         return saeDir;
     }
 
