@@ -83,7 +83,7 @@ public static class FeatureDashboard
         {
             Sae = request.Sae, Hook = hook, Model = modelPath, Sequences = sequences.Count, Tokens = stats.Tokens, DSae = sae.DSae,
             Features = features.Length, Dead = summaries.Count(s => s.Count == 0), DensityHistogram = density, DensityLog10Start = start,
-            LogitEffect = effect is null ? $"none: {noEffect}" : effect.Finish,
+            LogitEffect = effect is null ? $"none: {noEffect.TrimEnd('.')}" : effect.Finish,
             Highlights = [.. summaries.Select((s, i) => (s, i)).Where(p => p.s.Count > 0).OrderByDescending(p => p.s.MaxActivation).Take(12)
                 .OrderBy(p => p.s.Feature)
                 .Select(p => new FeatureHighlight(p.s.Feature, p.s.Density, p.s.MaxActivation,

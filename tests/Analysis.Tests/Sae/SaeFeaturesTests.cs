@@ -202,6 +202,16 @@ public sealed class SaeFeaturesTests
         Assert.Equal(4, r.Features);
         Assert.Equal([0, 1, 2, 9], Rows(Path.Combine(output, FeatureDashboard.FeaturesFile)).Select(x => Convert.ToInt32(x["feature"], CultureInfo.InvariantCulture)));
         Assert.Empty(Directory.GetFiles(output, "*.tmp"));
+
+        // A post-norm model (bert-tiny) has no finish: the features are still analysed, with no logit effect.
+        var bertSae = Path.Combine(dir.Path, "bert-sae");
+        new Analysis.Sae.Sae(SaeArchitecture.TopK, 4, new SaeWeights(D, Latents, Random(Latents * D), new float[Latents], decoder, new float[D]),
+            new SaeInfo { HookName = "blocks.1.hook_resid_post" }).Save(bertSae);
+        var bertOut = Path.Combine(dir.Path, "bert-out");
+        r = FeatureDashboard.Run(Request(bertSae, Models.Folder("bert-tiny"), "0-7") with { Output = bertOut });
+        Assert.StartsWith("none: ", r.LogitEffect);
+        Assert.Contains("no final norm", r.LogitEffect);
+        Assert.All(Rows(Path.Combine(bertOut, FeatureDashboard.FeaturesFile)), x => Assert.Equal("[]", (string)x["top_logit_tokens"]!));
     }
 
     /// <summary>A TopK SAE (64 latents, k = 4) trained for 200 steps on the hook's activations over 40 other stories.</summary>
