@@ -55,7 +55,7 @@ public static class GenerateCommand
                 Clamps = (parse.GetValue(clamp) ?? []).Select(ParseClamp).ToList(),
             };
             var lensWanted = parse.GetValue(lens);
-            if (!lensWanted && (parse.GetResult(hooks) is not null || parse.GetResult(lensTop) is not null || parse.GetResult(tokenSets) is not null))
+            if (!lensWanted && new Option[] { hooks, lensTop, tokenSets }.Any(o => parse.GetResult(o) is { Implicit: false }))
                 throw new UserInputException("--hooks, --lens-top and --token-sets configure the logit lens; add --lens.");
             using var stepLens = lensWanted ? GenerationLens.Open(request, parse.GetValue(hooks) is { Length: > 0 } h ? h : ["blocks.*.hook_resid_post"],
                 parse.GetValue(lensTop), parse.GetValue(tokenSets)) : null;
