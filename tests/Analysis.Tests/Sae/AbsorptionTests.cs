@@ -139,17 +139,8 @@ public sealed class AbsorptionTests
     public void PerTokenNumbersEqualANumpyOracle()
     {
         using var dir = new Extraction.TempDirectory();
-        const int d = 16, rows = 6000;
-        var planted = new PlantedDictionary(d, 24, seed: 51);
-        var x = planted.Sample(rows, 2, seed: 52);
-        var rng = new Random(53);
-        string[] words = ["apple", "ant", "axe", "ball", "bat", "cat", "cup", "dog", "the", "and"];
-        var ids = Enumerable.Range(0, rows).Select(_ => rng.Next(words.Length)).ToArray();
-        for (var i = 0; i < rows; i++) for (var t = 0; t < d; t++) x[i * d + t] += planted.Directions[ids[i] * d + t];
-        const string hook = "blocks.0.hook_resid_post";
-        var data = TokenDataset.Write(Path.Combine(dir.Path, "acts"), x, d, ids, [.. ids.Select(i => words[i])], hook);
-        var sae = Path.Combine(dir.Path, "sae");
-        SaeTraining.Run(new SaeTrainingRequest { Data = data, Hooks = [hook], Latents = [24], K = [3], Tokens = 30_000, BatchSize = 200, LearningRate = 3e-3, Output = sae });
+        const int d = 16;
+        var (data, sae, x) = TokenDataset.PlantedWords(dir.Path, ["apple", "ant", "axe", "ball", "bat", "cat", "cup", "dog", "the", "and"], seed: 51, latents: 24);
         var output = Path.Combine(dir.Path, "out");
         // Lower thresholds so that absorption and partial absorption both occur on this small problem.
         var r = Absorption.Run(sae, data, output, options: new AbsorptionOptions { MinTestTokens = 5, ProjectionShare = 0.2, FractionCosineThreshold = 0.05 });

@@ -1,4 +1,5 @@
 using Analysis.Parquet;
+using Analysis.Sae;
 
 namespace Analysis.Tests.Sae;
 
@@ -27,5 +28,24 @@ internal static class TokenDataset
         }
         w.Finish();
         return dir;
+    }
+
+    /// <summary>
+    /// Word tokens over a planted dictionary (16 dims, 24 atoms, two per token) plus a direction per word, written as a
+    /// dataset with a TopK SAE (k = 3) trained on it: the probe and the latents have something to find.
+    /// </summary>
+    public static (string Data, string Sae, float[] X) PlantedWords(string dir, string[] words, int seed, int latents, int rows = 6000)
+    {
+        const int d = 16;
+        const string hook = "blocks.0.hook_resid_post";
+        var planted = new PlantedDictionary(d, 24, seed);
+        var x = planted.Sample(rows, 2, seed + 1);
+        var rng = new Random(seed + 2);
+        var ids = Enumerable.Range(0, rows).Select(_ => rng.Next(words.Length)).ToArray();
+        for (var i = 0; i < rows; i++) for (var t = 0; t < d; t++) x[i * d + t] += planted.Directions[ids[i] * d + t];
+        var data = Write(Path.Combine(dir, "acts"), x, d, ids, [.. ids.Select(i => words[i])], hook);
+        var sae = Path.Combine(dir, "sae");
+        SaeTraining.Run(new SaeTrainingRequest { Data = data, Hooks = [hook], Latents = [latents], K = [3], Tokens = 30_000, BatchSize = 200, LearningRate = 3e-3, Output = sae });
+        return (data, sae, x);
     }
 }
