@@ -18,6 +18,8 @@ public static class SaeCommand
         command.Subcommands.Add(Eval());
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(SaeFeaturesCommand.Create());
+        command.Subcommands.Add(SaeFunctionTokensCommand.Create());
+        command.Subcommands.Add(SaeAbsorptionCommand.Create());
         return command;
     }
 

@@ -30,6 +30,8 @@ internal static class ReportSources
         GenerationLensSection.Read,
         SaeEvalSection.Read,
         SaeFeaturesSection.Read,
+        FunctionTokensSection.Read,
+        AbsorptionSection.Read,
         SimilaritySection.Read,
         CheckpointSection.Read,
     ];

@@ -44,10 +44,7 @@ public static class SaeEncoding
                 {
                     var rows = (int)r.RowGroups[g].RowCount;
                     if (rows == 0) continue;
-                    var x = r.ReadFloatMatrix(g, hook, out var dim);
-                    if (dim != sae.DIn) throw new BadInputException($"Hook '{hook}' in {r.FilePath} has {dim} values per row but the SAE reads {sae.DIn}; pass the dataset the SAE was trained for.");
-                    if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(x))
-                        throw new BadInputException($"Hook '{hook}' in {r.FilePath} row group {g} holds NaN or infinite values; drop those rows before encoding.");
+                    var x = SaeInputRows.Read(r, g, hook, sae);
                     var codes = sae.Encode(x, rows);
                     var n = codes.Count;
                     var rowIds = new long[n]; var latents = codes.Latents.AsSpan(0, n);
