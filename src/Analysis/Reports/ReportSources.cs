@@ -27,6 +27,7 @@ internal static class ReportSources
         SaeSection.Read,
         InterventionSection.Read,
         SaeEvalSection.Read,
+        SaeCompareSection.Read,
         SimilaritySection.Read,
         CheckpointSection.Read,
     ];
