@@ -148,7 +148,11 @@ public static class SaeCommand
             {
                 Saes = parse.GetValue(saes)!, Output = parse.GetValue(output)!, Threshold = parse.GetValue(threshold),
                 Data = parse.GetValue(data) ?? [], Steps = parse.GetValue(steps) ?? [],
-                Metadata = ProbeCommand.RunMetadata(parse, string.Join(" ", parse.GetValue(data) ?? [])),
+                Metadata = new Dictionary<string, string>
+                {
+                    ["command"] = "analysis " + string.Join(' ', parse.Tokens.Select(t => t.Value)),
+                    ["data"] = string.Join(", ", (parse.GetValue(data) ?? []).Select(Path.GetFullPath)),
+                },
             };
             var report = ProgressDisplay.Run("sae compare", parse.InvocationConfiguration.Error, progress =>
                 SaeComparisonRun.Run(request, (done, total) => progress(new ProgressDisplay.Snapshot(done, total, "passes"))));
