@@ -128,7 +128,7 @@ public sealed class SaeEvalCompareCommandTests
             await AssertBadInput(["sae", "compare", a, "-o", bad], "at least two SAE folders", bad);
             await AssertBadInput(["sae", "compare", a, Path.Combine(temp, "missing"), "-o", bad], "is not an SAE folder", bad);
             await AssertBadInput(["sae", "compare", a, wide, "-o", bad], "different widths", bad);
-            await AssertBadInput(["sae", "compare", a, reversed, "--steps", "1", "-o", bad], "--steps gives 1 steps for 2 SAEs", bad);
+            await AssertBadInput(["sae", "compare", a, reversed, "--steps", "1", "-o", bad], "--steps gives 1 steps for 2 SAE arguments", bad);
             await AssertBadInput(["sae", "compare", a, reversed, "--threshold", "3", "-o", bad], "--threshold 3", bad);
             await AssertBadInput(["sae", "compare", a, reversed, "--data", Path.Combine(temp, "nope"), "-o", bad], "does not exist", bad);
             await AssertBadInput(["sae", "compare", a, elsewhere, "--data", data, "-o", bad], "Hook 'blocks.7.hook_resid_post'", bad);

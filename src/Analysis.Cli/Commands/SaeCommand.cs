@@ -135,7 +135,7 @@ public static class SaeCommand
 
     private static Command Compare()
     {
-        var saes = new Argument<string[]>("saes") { Description = "Two or more SAE folders: the checkpoints of a series (same hook), layers, or seeds.", Arity = ArgumentArity.OneOrMore };
+        var saes = new Argument<string[]>("saes") { Description = "Two or more SAE folders (a sweep folder stands for its SAEs): the checkpoints of a series (same hook), layers, or seeds.", Arity = ArgumentArity.OneOrMore };
         var threshold = new Option<double>("--threshold") { Description = "A latent whose best decoder cosine is below this appears/vanishes (and is not yet born).", DefaultValueFactory = _ => 0.7 };
         var data = new Option<string[]>("--data") { Description = "Activation dataset(s) for the match by activations and effective features: one holding every SAE's hook, or one per SAE (same examples).", AllowMultipleArgumentsPerToken = true };
         var steps = new Option<long[]>("--steps") { Description = "Each SAE's training step, in argument order (default: from the family index beside each SAE's training dataset, else the argument order).", AllowMultipleArgumentsPerToken = true };

@@ -21,11 +21,11 @@ public static class SaeCompareSection
     private static readonly string[] Colors = [HtmlPage.Blue, HtmlPage.Vermillion, HtmlPage.Green, HtmlPage.Purple, HtmlPage.Grey];
 
     /// <summary>One compared pair, for the report.</summary>
-    public sealed record Summary(string A, string B, string OneToOneMethod, double OneToOneMeanCosine, int Vanishing, int Appearing, double Threshold,
+    public sealed record Summary(string A, string B, string Label, string OneToOneMethod, double OneToOneMeanCosine, int Vanishing, int Appearing, double Threshold,
         long[] BestCosineHistogram, double? OneToOneMeanCorrelation, double? BestMatchAgreement, double? OneToOneAgreement, long CorrelationTokens)
     {
-        /// <summary>The summary of a comparison.</summary>
-        public static Summary Of(SaeComparisonResult r) => new(r.A, r.B, r.OneToOneMethod, r.OneToOneMeanCosine, r.Vanishing.Length, r.Appearing.Length,
+        /// <summary>The summary of a comparison; <paramref name="label"/> names the pair in the legend.</summary>
+        public static Summary Of(SaeComparisonResult r, string label) => new(r.A, r.B, label, r.OneToOneMethod, r.OneToOneMeanCosine, r.Vanishing.Length, r.Appearing.Length,
             r.Threshold, r.BestCosineHistogram, r.Correlation?.OneToOneMeanCorrelation, r.Correlation?.BestMatchAgreement, r.Correlation?.OneToOneAgreement,
             r.Correlation?.Tokens ?? 0);
     }
@@ -59,7 +59,7 @@ public static class SaeCompareSection
             var chart = new LineChart("Best cosine of each latent in the next SAE", [.. Enumerable.Range(0, bins).Select(i => (-1 + (i + 0.5) * 2.0 / bins).ToString("0.00", CultureInfo.InvariantCulture))], "best cosine", "latents");
             for (var p = 0; p < Math.Min(pairs.Length, 10); p++)
                 if (pairs[p].BestCosineHistogram.Length == bins)
-                    chart.Add($"{Short(pairs[p].A)} → {Short(pairs[p].B)}", Colors[p % Colors.Length], [.. pairs[p].BestCosineHistogram.Select(c => (double)c)], dashed: p >= Colors.Length);
+                    chart.Add(pairs[p].Label, Colors[p % Colors.Length], [.. pairs[p].BestCosineHistogram.Select(c => (double)c)], dashed: p >= Colors.Length);
             html.Append(chart.Render(0));
             plots++;
         }
@@ -136,5 +136,4 @@ public static class SaeCompareSection
 
     private static string Optional(double? v) => v is { } x ? HtmlPage.Number(x) : "—";
 
-    private static string Short(string path) => Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) is { Length: > 0 } name ? name : path;
 }

@@ -68,19 +68,24 @@ public static partial class SaeComparisonRun
     /// <summary>Runs the comparison; <paramref name="progress"/> gets (passes done, passes) over the data.</summary>
     public static SaeCompareReport Run(SaeCompareRequest request, Action<long, long>? progress = null)
     {
-        var paths = request.Saes;
-        if (paths.Count < 2) throw new BadInputException("Name at least two SAE folders to compare.");
         if (request.Threshold is < -1 or > 1 || double.IsNaN(request.Threshold)) throw new BadInputException($"--threshold {request.Threshold} is not a cosine; use a value in [−1, 1] (0.7 by default).");
-        foreach (var s in paths)
-            if (!Sae.Exists(s)) throw new BadInputException($"'{s}' is not an SAE folder (no {Sae.ConfigFile} and {Sae.WeightsFile}); pass folders `analysis sae train` wrote.");
-        if (request.Steps.Count != 0 && request.Steps.Count != paths.Count)
-            throw new BadInputException($"--steps gives {request.Steps.Count} steps for {paths.Count} SAEs; give one per SAE, in the same order.");
-        if (request.Data.Count is not (0 or 1) && request.Data.Count != paths.Count)
-            throw new BadInputException($"--data names {request.Data.Count} datasets for {paths.Count} SAEs; give one dataset holding every SAE's hook, or one per SAE in the same order.");
+        if (request.Steps.Count != 0 && request.Steps.Count != request.Saes.Count)
+            throw new BadInputException($"--steps gives {request.Steps.Count} steps for {request.Saes.Count} SAE arguments; give one per argument, in the same order.");
+        if (request.Data.Count is not (0 or 1) && request.Data.Count != request.Saes.Count)
+            throw new BadInputException($"--data names {request.Data.Count} datasets for {request.Saes.Count} SAE arguments; give one dataset holding every SAE's hook, or one per argument in the same order.");
         foreach (var d in request.Data)
             if (!Directory.Exists(d) && !File.Exists(d)) throw new BadInputException($"The dataset '{d}' does not exist; pass an activation dataset folder (analysis extract's output).");
+        // A sweep folder stands for its SAEs (one subfolder each), which share its dataset and step.
+        var expanded = request.Saes.SelectMany((s, a) => Expand(s).Select(folder => (Folder: folder, Argument: a))).ToArray();
+        IReadOnlyList<string> paths = [.. expanded.Select(e => e.Folder)];
+        if (paths.Count < 2) throw new BadInputException("Name at least two SAE folders (or sweep folders) to compare.");
+        request = request with
+        {
+            Steps = request.Steps.Count == 0 ? [] : [.. expanded.Select(e => request.Steps[e.Argument])],
+            Data = request.Data.Count <= 1 ? request.Data : [.. expanded.Select(e => request.Data[e.Argument])],
+        };
         var saes = paths.Select(Sae.Load).ToArray();
-        var (steps, source) = Steps(paths, saes, request.Steps);
+        var (steps, source) = Steps(saes, request.Steps, [.. expanded.Select(e => e.Argument)]);
 
         // Series: the SAEs of one hook in training order. Pairs are neighbours in a series; SAEs of different hooks
         // only (one per hook, e.g. layers) are compared with the next argument.
@@ -159,6 +164,23 @@ public static partial class SaeComparisonRun
         return correlation;
     }
 
+    // "layer 2: step 0 → 4" for checkpoints of one hook; the hooks, or the folder names, where those differ.
+    private static string Label(SaeCompareEntry[] saes, SaeComparisonResult pair)
+    {
+        var (a, b) = (saes.First(s => s.Sae == pair.A), saes.First(s => s.Sae == pair.B));
+        var where = a.Hook != b.Hook ? $"{a.Hook} → {b.Hook}" : a.Layer >= 0 ? $"layer {a.Layer}" : a.Hook;
+        string Name(string folder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) is { Length: > 0 } n ? n : folder;
+        return a.StepSource == "argument order" ? $"{where}: {Name(a.Sae)} → {Name(b.Sae)}" : $"{where}: step {a.Step} → {b.Step}";
+    }
+
+    private static IEnumerable<string> Expand(string folder)
+    {
+        if (Sae.Exists(folder)) return [folder];
+        var inner = Directory.Exists(folder) ? Directory.GetDirectories(folder).Where(Sae.Exists).Order(StringComparer.Ordinal).ToArray() : [];
+        return inner.Length > 0 ? inner
+            : throw new BadInputException($"'{folder}' is not an SAE folder (no {Sae.ConfigFile} and {Sae.WeightsFile}) nor a sweep of them; pass folders `analysis sae train` wrote.");
+    }
+
     private static string HookOf(Sae sae, string folder, string data)
     {
         var hook = sae.Info.HookName;
@@ -169,13 +191,13 @@ public static partial class SaeComparisonRun
         return hook;
     }
 
-    /// <summary>Steps from --steps, else from the family index beside every SAE's training dataset, else the argument order.</summary>
-    private static (long[] Steps, string Source) Steps(IReadOnlyList<string> paths, Sae[] saes, IReadOnlyList<long> given)
+    /// <summary>Steps from --steps, else from the family index beside every SAE's training dataset, else the argument's position.</summary>
+    private static (long[] Steps, string Source) Steps(Sae[] saes, IReadOnlyList<long> given, int[] argumentOf)
     {
         if (given.Count > 0) return ([.. given], "--steps");
         var found = saes.Select(FamilyStep).ToArray();
         return found.All(s => s is not null) ? ([.. found.Select(s => s!.Value)], "family")
-            : ([.. Enumerable.Range(0, paths.Count).Select(i => (long)i)], "argument order");
+            : ([.. argumentOf.Select(a => (long)a)], "argument order");
     }
 
     /// <summary>The step of the checkpoint whose dataset the SAE was trained on, when that dataset sits in an extracted family.</summary>
@@ -226,7 +248,7 @@ public static partial class SaeComparisonRun
         else File.Delete(trajectories);
         File.Move(compare + ".tmp", compare, overwrite: true);
         ResultsFile.Save(output, new Dictionary<string, string>(request.Metadata) { ["saes"] = string.Join(", ", request.Saes) },
-            (SaeCompareSection.PairsEntry, report.Pairs.Select(SaeCompareSection.Summary.Of).ToArray()),
+            (SaeCompareSection.PairsEntry, report.Pairs.Select(p => SaeCompareSection.Summary.Of(p, Label(report.Saes, p))).ToArray()),
             (SaeCompareSection.TrajectoriesEntry, report.Trajectories.Select(SaeCompareSection.Series.Of).ToArray()),
             (SaeCompareSection.FeatureCountsEntry, report.Saes));
     }
