@@ -122,6 +122,13 @@ public sealed class SaeEvalCompareCommandTests
             using (var reader = ParquetReader.Open(Path.Combine(output, "trajectories.parquet"))) Assert.Equal(Latents * 3, reader.RowCount);
             Assert.True(File.Exists(Path.Combine(output, "results.json")));
 
+            // A sweep folder stands for its SAE subfolders.
+            var sweep = Path.Combine(temp, "sweep");
+            SaveReversed(SaveRandomSae(Path.Combine(sweep, "h.topk.m24.k3"), Hook, D, 7), Path.Combine(sweep, "h.topk.m24.k3.reversed"));
+            (code, stdout, stderr) = await Cli.Run("sae", "compare", sweep, "-o", Path.Combine(temp, "sweep-cmp"));
+            Assert.True(code == 0, stdout + stderr);
+            Assert.Contains("one-to-one (optimal) mean cosine 1.000", stdout);
+
             var wide = SaveRandomSae(Path.Combine(temp, "wide"), Hook, 2 * D, 5);
             var elsewhere = SaveRandomSae(Path.Combine(temp, "elsewhere"), "blocks.7.hook_resid_post", D, 6);
             var bad = Path.Combine(temp, "bad");
