@@ -68,14 +68,17 @@ public static class SaeCompareSection
             var steps = group[0].Steps.Select(s => s.ToString(CultureInfo.InvariantCulture)).ToArray();
             var matched = new LineChart("Final latents matched at each checkpoint", steps, "training step", "latents with cosine ≥ threshold");
             var births = new LineChart("Birth step of the final latents", steps, "training step", "latents born");
+            var mean = new LineChart("Mean best cosine of the final latents", steps, "training step", "mean best cosine");
             var legend = Legend([.. group.Select(g => g.Hook)]);
             for (var s = 0; s < group.Length; s++)
             {
                 matched.Add(legend[s], Colors[s % Colors.Length], [.. group[s].Matched.Select(v => (double)v)], dashed: s >= Colors.Length);
                 births.Add(legend[s], Colors[s % Colors.Length], [.. group[s].BirthHistogram.Select(v => (double)v)], dashed: s >= Colors.Length);
+                mean.Add(legend[s], Colors[s % Colors.Length], group[s].MeanCosine, dashed: s >= Colors.Length);
             }
-            html.Append(matched.Render(0)).Append(births.Render(0));
-            plots += 2;
+            // The mean needs no threshold: where few latents clear it, this still shows the features converging.
+            html.Append(matched.Render(0)).Append(births.Render(0)).Append(mean.Render(0, 1));
+            plots += 3;
         }
         var measured = counts.Where(c => c.Tokens > 0).ToArray();
         var byHook = measured.GroupBy(c => c.Hook).Select(g => g.OrderBy(c => c.Step).ToArray()).Where(g => g.Length >= 2).ToArray();

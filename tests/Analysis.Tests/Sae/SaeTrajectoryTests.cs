@@ -129,9 +129,9 @@ public sealed class SaeTrajectoryTests(StoriesActivations acts) : IClassFixture<
         var (dom, log) = HtmlReportTests.RunChromium(dir.Path, "--dump-dom", page);
         var rendered = Regex.Match(dom, "data-plots-rendered=\"(\\d+)\"");
         Assert.True(rendered.Success, $"The report's in-page check did not run; Chromium said: {log}");
-        // Best cosines, matched and births (both hooks share the steps), effective features, and the layer × step heatmap.
-        Assert.Matches("data-plots-expected=\"5\"", dom);
-        Assert.Equal("5", rendered.Groups[1].Value);
+        // Best cosines; matched, births and mean cosine (both hooks share the steps); effective features; the layer × step heatmap.
+        Assert.Matches("data-plots-expected=\"6\"", dom);
+        Assert.Equal("6", rendered.Groups[1].Value);
         Assert.DoesNotContain("Uncaught", log);
         var png = Path.Combine(AppContext.BaseDirectory, "sae-compare-report-screenshot.png");
         HtmlReportTests.RunChromium(dir.Path, $"--screenshot={png}", "--window-size=1400,1600", page);
