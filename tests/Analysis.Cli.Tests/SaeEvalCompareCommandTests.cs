@@ -139,6 +139,8 @@ public sealed class SaeEvalCompareCommandTests
             await AssertBadInput(["sae", "compare", a, reversed, "--threshold", "3", "-o", bad], "--threshold 3", bad);
             await AssertBadInput(["sae", "compare", a, reversed, "--data", Path.Combine(temp, "nope"), "-o", bad], "does not exist", bad);
             await AssertBadInput(["sae", "compare", a, elsewhere, "--data", data, "-o", bad], "Hook 'blocks.7.hook_resid_post'", bad);
+            var wideOnData = SaveRandomSae(Path.Combine(temp, "wide-on-data"), Hook, 2 * D, 8);
+            await AssertBadInput(["sae", "compare", wideOnData, SaveReversed(wideOnData, Path.Combine(temp, "wide-reversed")), "--data", data, "-o", bad], $"has {D} values per row", bad);
         }
         finally { Directory.Delete(temp, true); }
     }

@@ -110,7 +110,12 @@ public static partial class SaeComparisonRun
             {
                 var metrics = new SaeDataMetrics(saes[i]);
                 using (var table = ActivationTable.Open(data))
-                    foreach (var x in table.ReadChunks(HookOf(saes[i], paths[i], data))) metrics.Add(x.Data, x.Rows);
+                    foreach (var x in table.ReadChunks(HookOf(saes[i], paths[i], data)))
+                    {
+                        if (x.Columns != saes[i].DIn)
+                            throw new BadInputException($"Hook '{saes[i].Info.HookName}' in {data} has {x.Columns} values per row but {paths[i]} reads {saes[i].DIn}; pass the dataset the SAE was trained for.");
+                        metrics.Add(x.Data, x.Rows);
+                    }
                 var r = metrics.Finish();
                 entry = entry with { Tokens = r.Tokens, L0 = r.L0, DeadFraction = r.DeadFraction, ActivationEntropy = r.ActivationEntropy, EffectiveFeatures = r.EffectiveFeatures };
                 progress?.Invoke(++done, passes);
