@@ -138,17 +138,43 @@ public static class SaeCommand
 
     private static Command Compare()
     {
-        var saes = new Argument<string[]>("saes") { Description = "Two or more SAE folders on the same hook; each is compared with the next.", Arity = ArgumentArity.OneOrMore };
-        var threshold = new Option<double>("--threshold") { Description = "A latent whose best decoder cosine is below this appears/vanishes.", DefaultValueFactory = _ => 0.7 };
-        var output = new Option<string>("--output", "-o", "--out") { Description = "Output folder (compare.json, results.json).", Required = true };
-        var command = new Command("compare", "Match SAE latents by decoder cosine: best match per latent, greedy one-to-one matching, latents that appear or vanish.")
-            { saes, threshold, output };
+        var saes = new Argument<string[]>("saes") { Description = "Two or more SAE folders (a sweep folder stands for its SAEs): the checkpoints of a series (same hook), layers, or seeds.", Arity = ArgumentArity.OneOrMore };
+        var threshold = new Option<double>("--threshold") { Description = "A latent whose best decoder cosine is below this appears/vanishes (and is not yet born).", DefaultValueFactory = _ => 0.7 };
+        var data = new Option<string[]>("--data") { Description = "Activation dataset(s) for the match by activations and effective features: one holding every SAE's hook, or one per SAE (same examples).", AllowMultipleArgumentsPerToken = true };
+        var steps = new Option<long[]>("--steps") { Description = "Each SAE's training step, in argument order (default: from the family index beside each SAE's training dataset, else the argument order).", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "Output folder (compare.json, trajectories.parquet, results.json).", Required = true };
+        var command = new Command("compare", "Match SAE latents by decoder cosine (and by code correlation with --data): best match, optimal one-to-one matching, latents that appear or vanish, births over checkpoints, effective features.")
+            { saes, threshold, data, steps, output };
         command.SetAction(CommandErrors.Guard(parse =>
         {
-            var results = SaeComparison.Run(parse.GetValue(saes)!, parse.GetValue(output)!, parse.GetValue(threshold));
-            foreach (var r in results)
-                parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{r.A} → {r.B}: one-to-one mean cosine {r.OneToOneMeanCosine:0.000}, median best cosine {r.BestCosineAToB.Order().ElementAt(r.BestCosineAToB.Length / 2):0.000}, {r.Vanishing.Length} vanish, {r.Appearing.Length} appear (cosine < {r.Threshold})"));
+            var request = new SaeCompareRequest
+            {
+                Saes = parse.GetValue(saes)!, Output = parse.GetValue(output)!, Threshold = parse.GetValue(threshold),
+                Data = parse.GetValue(data) ?? [], Steps = parse.GetValue(steps) ?? [],
+                Metadata = new Dictionary<string, string>
+                {
+                    ["command"] = "analysis " + string.Join(' ', parse.Tokens.Select(t => t.Value)),
+                    ["data"] = string.Join(", ", (parse.GetValue(data) ?? []).Select(Path.GetFullPath)),
+                },
+            };
+            var report = ProgressDisplay.Run("sae compare", parse.InvocationConfiguration.Error, progress =>
+                SaeComparisonRun.Run(request, (done, total) => progress(new ProgressDisplay.Snapshot(done, total, "passes"))));
+            var o = parse.InvocationConfiguration.Output;
+            foreach (var r in report.Pairs)
+            {
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.A} → {r.B}: one-to-one ({r.OneToOneMethod}) mean cosine {r.OneToOneMeanCosine:0.000}, median best cosine {r.BestCosineAToB.Order().ElementAt(r.BestCosineAToB.Length / 2):0.000}, {r.Vanishing.Length} vanish, {r.Appearing.Length} appear (cosine < {r.Threshold})"));
+                if (r.Correlation is { } c)
+                    o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  by activations ({c.Tokens:N0} tokens): one-to-one mean correlation {c.OneToOneMeanCorrelation:0.000}; agrees with the cosine match on {c.BestMatchAgreement:P1} of best matches, {c.OneToOneAgreement:P1} of one-to-one pairs ({c.LiveLatents} live latents)"));
+            }
+            foreach (var t in report.Trajectories)
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{t.Hook}: births of the {t.Birth.Length} final latents by step: {string.Join(", ", t.Steps.Select((s, i) => $"{s}: {t.BirthHistogram[i]}"))}; matched per step: {string.Join(", ", t.Matched)}"));
+            foreach (var e in report.Saes.Where(e => e.Tokens > 0))
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{e.Sae} ({e.Hook}, step {e.Step}): effective features {e.EffectiveFeatures:0.0} of {e.DSae}, L0 {e.L0:0.0}, dead {e.DeadFraction:P1}"));
+            o.WriteLine($"Wrote {Path.Combine(request.Output, SaeComparison.CompareFile)}{(report.Trajectories.Length > 0 ? " and " + Path.Combine(request.Output, SaeComparisonRun.TrajectoriesFile) : "")}.");
             return ExitCodes.Ok;
         }));
         return command;

@@ -29,6 +29,7 @@ internal static class ReportSources
         InterventionSection.Read,
         GenerationLensSection.Read,
         SaeEvalSection.Read,
+        SaeCompareSection.Read,
         SaeFeaturesSection.Read,
         FunctionTokensSection.Read,
         AbsorptionSection.Read,
