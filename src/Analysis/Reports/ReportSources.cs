@@ -29,5 +29,6 @@ internal static class ReportSources
         SaeEvalSection.Read,
         SimilaritySection.Read,
         CheckpointSection.Read,
+        CheckpointMetricSection.Read,
     ];
 }
