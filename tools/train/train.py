@@ -457,6 +457,9 @@ def write_readme(out):
             lines += [quote(t), ""]
     corpus = open(os.path.join(out, "corpus-sample.txt")).read().split("\n")[:12]
     lines += ["## The corpus", "", "The first lines of `corpus-sample.txt` (stories sampled from stories260K):", "", quote("\n".join(corpus))]
+    across = os.path.join(out, "across-checkpoints.md")  # tools/train/across_table.py
+    if os.path.exists(across):
+        lines += ["", open(across).read().rstrip()]
     with open(os.path.join(out, "README.md"), "w") as f:
         f.write("\n".join(lines).rstrip() + "\n")
 
@@ -496,6 +499,9 @@ def train_size(size):
 
 
 def main():
+    if sys.argv[1:2] == ["--readme-only"]:  # rewrite README.md from the files a run wrote (after across_table.py)
+        write_readme(sys.argv[2])
+        return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--teacher", default="/work/shared/models/llama2c-stories260K/stories260K.bin",
