@@ -24,7 +24,7 @@ public static class CheckpointMetricSection
         foreach (var m in metrics)
             foreach (var (label, steps, pick) in CheckpointSection.BySize(m.Checkpoints))
             {
-                html.Append(new Heatmap($"{m.Title}, layer × step{label}", m.Hooks, steps, "layer", "training step").Render(pick(m.Values), 0, 1));
+                html.Append(new Heatmap($"{m.Title}{label}", HtmlPage.ShortNames(m.Hooks), steps, "layer", "training step").Render(pick(m.Values), 0, 1));
                 plots++;
             }
         html.Append("</div>");
