@@ -25,7 +25,7 @@ public sealed class SaeFeaturesCommandTests
             {
                 (Args(temp, model), "is not an SAE folder"),
                 (Args(sae, model, "--features", "0-99"), "out of range: the SAE has 64 features"),
-                (Args(sae, Path.Combine(Cli.Root, "onnx-models", "family", "large", "step-00096")), "128"),
+                (Args(sae, Path.Combine(Cli.Root, "onnx-models", "family", "large", "step-00256")), "128"),
             };
             foreach (var (args, expected) in cases)
             {

@@ -18,6 +18,7 @@
 import argparse
 import json
 import math
+import multiprocessing
 import os
 import shutil
 import sys
@@ -35,6 +36,10 @@ import llama2c  # noqa: E402
 import llama2c_tokenizer as tok  # noqa: E402
 
 SEED = 20240517
+# The corpus with the default settings (stories, longest story, sampling batch) and its sha256: the cached file is
+# checked against it, and a regenerated one must equal it.
+CORPUS_DEFAULTS = (4096, 256, 256)
+CORPUS_SHA256 = "ce90ac6d900d6c804c354326adac974ff53785578ac14edf2c6527c3c14e3a8a"
 BOS, EOS = 1, 2
 
 # Sizes: "small" is stories260K's shape; "large" is ~1M parameters (2x width, same depth).
@@ -162,36 +167,108 @@ def n_params(model):
 
 
 # ---------------------------------------------------------------- corpus
+TOP_K, TOP_P = 64, 0.9
+
+
 @torch.no_grad()
-def sample_corpus(teacher, n_stories, max_len, batch, seed, temperature=1.0, top_p=0.9):
-    """Stories from the teacher, each from BOS until it emits BOS/EOS or reaches max_len tokens (KV-cached)."""
+def sample_corpus(model, n_stories, max_len, batch, seed):
+    """Stories from the model, each from BOS until it emits BOS/EOS or reaches max_len tokens.
+
+    Batched decoding with a preallocated KV cache (grouped-query attention without repeating keys). Sampling: temperature 1,
+    nucleus (top-p 0.9, as llama2.c's run.c defaults) within the 64 most likely tokens, which replaces a full sort of the
+    vocabulary; the token is drawn by inverse CDF with one uniform number per row from a seeded generator. Batches run
+    in order and each continues the generator, so a run with fewer stories gives a prefix of a longer one.
+    """
     g = torch.Generator().manual_seed(seed)
+    layers = model.layers
+    nkv, hd, rep = layers[0].n_kv, layers[0].hd, layers[0].n_heads // layers[0].n_kv
+    emb = model.tok_embeddings.weight
     stories = []
     while len(stories) < n_stories:
         b = min(batch, n_stories - len(stories))
-        caches = [[] for _ in teacher.layers]
-        cur = torch.full((b, 1), BOS, dtype=torch.int64)
+        keys = torch.zeros(len(layers), b, nkv, max_len, hd)
+        values = torch.zeros(len(layers), b, nkv, max_len, hd)
+        cur = torch.full((b,), BOS, dtype=torch.int64)
         out = torch.zeros((b, max_len), dtype=torch.int64)
         done = torch.zeros(b, dtype=torch.bool)
         length = torch.full((b,), max_len, dtype=torch.int64)
         for pos in range(max_len):
-            logits = teacher(cur, start=pos, caches=caches)[:, -1] / temperature
-            probs = torch.softmax(logits, -1)
-            sp, si = torch.sort(probs, -1, descending=True)
-            keep = (sp.cumsum(-1) - sp) < top_p  # the smallest set whose mass reaches top_p
-            sp = sp * keep
-            choice = torch.multinomial(sp / sp.sum(-1, keepdim=True), 1, generator=g)
-            nxt = si.gather(-1, choice)[:, 0]
+            cos, sin = model.cos[0, pos, 0], model.sin[0, pos, 0]
+            x = emb[cur]
+            for i, l in enumerate(layers):
+                h = rmsnorm(x, l.attention_norm)
+                q = rope(l.wq(h).view(b, nkv, rep, hd), cos, sin)
+                keys[i, :, :, pos] = rope(l.wk(h).view(b, nkv, hd), cos, sin)
+                values[i, :, :, pos] = l.wv(h).view(b, nkv, hd)
+                s = torch.matmul(q, keys[i, :, :, : pos + 1].transpose(-1, -2)) / math.sqrt(hd)
+                x = x + l.wo(torch.matmul(torch.softmax(s, -1), values[i, :, :, : pos + 1]).reshape(b, -1))
+                h = rmsnorm(x, l.ffn_norm)
+                x = x + l.w2(F.silu(l.w1(h)) * l.w3(h))
+            probs = torch.softmax(rmsnorm(x, model.norm) @ emb.T, -1)
+            sp, si = torch.topk(probs, TOP_K, -1)
+            sp = sp * ((sp.cumsum(-1) - sp) < TOP_P)  # the smallest head of the ranking whose mass reaches top_p
+            cdf = sp.cumsum(-1)
+            u = torch.rand((b, 1), generator=g) * cdf[:, -1:]
+            nxt = si.gather(-1, torch.searchsorted(cdf, u).clamp_(max=TOP_K - 1))[:, 0]
             ended = (~done) & ((nxt == BOS) | (nxt == EOS))
             length[ended] = pos
             done |= ended
             out[:, pos] = nxt
             if bool(done.all()):
                 break
-            cur = nxt[:, None]
+            cur = nxt
         for i in range(b):
             stories.append(out[i, : int(length[i])].tolist())
     return stories
+
+
+_teacher = {}
+
+
+def sample_batch(job):
+    """One batch of the corpus (a worker process's job): the teacher is read once per process."""
+    teacher_path, n, max_len, batch, seed = job
+    torch.set_num_threads(1)
+    if teacher_path not in _teacher:
+        tcfg, tw = llama2c.read_checkpoint(teacher_path)
+        t = Transformer(dict(tcfg, max_seq_len=max(tcfg["max_seq_len"], max_len + 1)))
+        t.load_weights(tw)
+        _teacher[teacher_path] = t.eval()
+    return sample_corpus(_teacher[teacher_path], n, max_len, batch, seed)
+
+
+def load_or_sample_corpus(a, teacher_path, tokenizer_path):
+    """The corpus as stories (token lists), from the cache file when its sha256 matches, else sampled and cached.
+
+    The file holds the stories joined llama2.c's way (BOS before each story) as little-endian uint16 ids; stories never
+    contain BOS, so the file alone gives them back. With the default settings its sha256 must equal CORPUS_SHA256.
+    """
+    name = f"corpus-{SEED}-{a.stories}x{a.story_tokens}-b{a.sample_batch}.u16"
+    path = os.path.join(os.path.expanduser(a.corpus_cache), name)
+    expected = CORPUS_SHA256 if (a.stories, a.story_tokens, a.sample_batch) == CORPUS_DEFAULTS else None
+    if os.path.exists(path) and (expected is None or common.sha256_file(path) == expected):
+        data = np.fromfile(path, dtype="<u2").astype(np.int64)
+        bos = np.flatnonzero(data == BOS).tolist() + [len(data)]
+        return [data[bos[i] + 1 : bos[i + 1]].tolist() for i in range(len(bos) - 1)], path, 0.0
+    t0 = time.time()
+    stories = []
+    batches = [(teacher_path, min(a.sample_batch, a.stories - first), a.story_tokens, a.sample_batch, SEED + k)
+               for k, first in enumerate(range(0, a.stories, a.sample_batch))]
+    # Each batch has its own seed, so the corpus is the same whatever the number of worker processes.
+    with multiprocessing.get_context("fork").Pool(a.jobs) as pool:
+        for batch in pool.imap(sample_batch, batches):
+            stories += batch
+            n = sum(len(s) + 1 for s in stories)
+            print(f"  corpus: {len(stories)}/{a.stories} stories, {n:,} tokens, {n / (time.time() - t0):,.0f} tokens/s", flush=True)
+    seconds = time.time() - t0
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    join(stories).numpy().astype("<u2").tofile(path + ".tmp")
+    os.replace(path + ".tmp", path)
+    got = common.sha256_file(path)
+    if expected is not None and got != expected:
+        raise SystemExit(f"{path}: sha256 {got} differs from the committed CORPUS_SHA256 {expected}; sampling is not "
+                         "reproducible here (different torch version or CPU?).")
+    return stories, path, seconds
 
 
 def join(stories):
@@ -380,23 +457,68 @@ def write_readme(out):
             lines += [quote(t), ""]
     corpus = open(os.path.join(out, "corpus-sample.txt")).read().split("\n")[:12]
     lines += ["## The corpus", "", "The first lines of `corpus-sample.txt` (stories sampled from stories260K):", "", quote("\n".join(corpus))]
+    across = os.path.join(out, "across-checkpoints.md")  # tools/train/across_table.py
+    if os.path.exists(across):
+        lines += ["", open(across).read().rstrip()]
     with open(os.path.join(out, "README.md"), "w") as f:
         f.write("\n".join(lines).rstrip() + "\n")
 
 
+_run = {}  # what the training processes inherit (fork)
+
+
+def train_size(size):
+    """Trains one size and exports its checkpoints (a worker process's job); returns what the README needs."""
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    a, out, vocab = _run["a"], _run["out"], _run["vocab"]
+    train_ids, eval_x, eval_y = _run["train_ids"], _run["eval_x"], _run["eval_y"]
+    t1 = time.time()
+    marks, rows = [], []
+
+    def on_checkpoint(size, c, model, step, seen, tl, el):
+        name = f"{size}-step{step:05d}"
+        print(f"  checkpoint {name}: train {tl:.3f} eval {el:.3f} ({time.time() - t1:.0f}s)", flush=True)
+        training = {"name": f"family/{size}/step-{step:05d}", "size": size, "step": step, "tokens_seen": seen,
+                    "train_loss": round(tl, 6), "eval_loss": round(el, 6), "parameters": n_params(model),
+                    "final_step": a.steps[size], "seed": SEED, "corpus_tokens": len(train_ids),
+                    "eval_tokens": int(eval_x.numel()), "script": "tools/train/train.py"}
+        export_checkpoint(os.path.join(out, size, f"step-{step:05d}"), c, model.export_weights(), vocab, training, a.gen_steps)
+        marks.append((step, el))
+        rows.append((size, step, seen, tl, el))
+
+    params = n_params(Transformer(config_of(size)))
+    print(f"training {size} ({params} parameters, {a.steps[size]} steps)", flush=True)
+    model, curve = train(size, train_ids, eval_x, eval_y, a, on_checkpoint)
+    # Three sampled stories (as the corpus was sampled) from the final checkpoint.
+    model.eval()
+    s = sample_corpus(model, 3, 120, 3, SEED + 11)
+    print(f"  {size} trained in {time.time() - t1:.0f}s", flush=True)
+    return {"size": size, "marks": marks, "rows": rows, "curve": curve, "params": params,
+            "samples": [tok.decode(vocab, [BOS] + x).strip() for x in s]}
+
+
 def main():
+    if sys.argv[1:2] == ["--readme-only"]:  # rewrite README.md from the files a run wrote (after across_table.py)
+        write_readme(sys.argv[2])
+        return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--teacher", default="/work/shared/models/llama2c-stories260K/stories260K.bin",
                     help="llama2.c checkpoint the corpus is sampled from (stories260K.bin)")
     ap.add_argument("--tokenizer", default="/work/shared/models/llama2c-stories260K/tok512.bin")
     ap.add_argument("--sizes", default="small,large")
-    ap.add_argument("--stories", type=int, default=256, help="stories sampled for the corpus")
-    ap.add_argument("--story-tokens", type=int, default=256, help="longest story, in tokens")
+    ap.add_argument("--stories", type=int, default=CORPUS_DEFAULTS[0], help="stories sampled for the corpus")
+    ap.add_argument("--story-tokens", type=int, default=CORPUS_DEFAULTS[1], help="longest story, in tokens")
+    ap.add_argument("--sample-batch", type=int, default=CORPUS_DEFAULTS[2], help="stories sampled together")
+    ap.add_argument("--corpus-cache", default="~/.cache/analysis/family", help="where the sampled corpus is kept")
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes (corpus batches; sizes train in parallel)")
+    ap.add_argument("--corpus-only", action="store_true", help="sample (or check) the corpus and stop")
     ap.add_argument("--seq", type=int, default=64)
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--steps-small", type=int, default=128)
-    ap.add_argument("--steps-large", type=int, default=96)
+    ap.add_argument("--eval-windows", type=int, default=128)
+    ap.add_argument("--steps-small", type=int, default=384)
+    ap.add_argument("--steps-large", type=int, default=256)
     ap.add_argument("--gen-steps", type=int, default=60)
     a = ap.parse_args()
     a.steps = {"small": a.steps_small, "large": a.steps_large}
@@ -406,49 +528,33 @@ def main():
     t0 = time.time()
     out = common.ensure_dir(a.out)
 
-    tcfg, tw = llama2c.read_checkpoint(a.teacher)
     vocab = tok.read_tok_bin(a.tokenizer)
-    teacher = Transformer(dict(tcfg, max_seq_len=max(tcfg["max_seq_len"], a.story_tokens + 1)))
-    teacher.load_weights(tw)
-    teacher.eval()
-    stories = sample_corpus(teacher, a.stories, a.story_tokens, 256, SEED)
-    n_eval = max(16, len(stories) // 8)
+    stories, corpus_path, corpus_seconds = load_or_sample_corpus(a, a.teacher, a.tokenizer)
+    corpus_sha = common.sha256_file(corpus_path)
+    print(f"corpus: {len(stories)} stories in {corpus_path} (sha256 {corpus_sha}"
+          + (f", sampled in {corpus_seconds:.0f}s)" if corpus_seconds else ", cached)"), flush=True)
+    if a.corpus_only:
+        return
+    n_eval = max(16, len(stories) // 64)
     train_ids, eval_ids = join(stories[n_eval:]), join(stories[:n_eval])
-    print(f"corpus: {len(stories)} stories, {len(train_ids)} train + {len(eval_ids)} eval tokens "
-          f"({time.time() - t0:.0f}s)", flush=True)
+    print(f"corpus: {len(train_ids)} train + {len(eval_ids)} eval tokens", flush=True)
     ge = torch.Generator().manual_seed(SEED + 3)
-    ev_starts = torch.randint(0, len(eval_ids) - a.seq - 1, (64,), generator=ge)
+    ev_starts = torch.randint(0, len(eval_ids) - a.seq - 1, (a.eval_windows,), generator=ge)
     eval_x, eval_y = windows(eval_ids, ev_starts, a.seq)
     with open(os.path.join(out, "corpus-sample.txt"), "w") as f:
         for s in stories[n_eval : n_eval + 20]:
             f.write(tok.decode(vocab, [BOS] + s).strip() + "\n")
 
-    marks, curves, samples, rows, params = {}, {}, {}, [], {}
-
-    def on_checkpoint(size, c, model, step, seen, tl, el):
-        name = f"{size}-step{step:05d}"
-        print(f"  checkpoint {name}: train {tl:.3f} eval {el:.3f}", flush=True)
-        training = {"name": f"family/{size}/step-{step:05d}", "size": size, "step": step, "tokens_seen": seen,
-                    "train_loss": round(tl, 6), "eval_loss": round(el, 6), "parameters": n_params(model),
-                    "final_step": a.steps[size], "seed": SEED, "corpus_tokens": len(train_ids),
-                    "eval_tokens": int(eval_x.numel()), "script": "tools/train/train.py"}
-        text = export_checkpoint(os.path.join(out, size, f"step-{step:05d}"), c, model.export_weights(), vocab,
-                                 training, a.gen_steps)
-        marks.setdefault(size, []).append((step, el))
-        rows.append((size, step, seen, tl, el))
-        samples[size] = text
-
-    for size in a.sizes.split(","):
-        t1 = time.time()
-        params[size] = n_params(Transformer(config_of(size)))
-        print(f"training {size} ({params[size]} parameters, {a.steps[size]} steps)", flush=True)
-        model, curve = train(size, train_ids, eval_x, eval_y, a, on_checkpoint)
-        curves[size] = curve
-        # Three sampled continuations (temperature 1, top-p 0.9) from the final checkpoint.
-        model.eval()
-        s = sample_corpus(model, 3, 120, 3, SEED + 11)
-        samples[size] = [tok.decode(vocab, [BOS] + x).strip() for x in s]
-        print(f"  {size} trained in {time.time() - t1:.0f}s", flush=True)
+    sizes = a.sizes.split(",")
+    _run.update(a=a, out=out, vocab=vocab, train_ids=train_ids, eval_x=eval_x, eval_y=eval_y)
+    # The sizes are independent (own seeds), so they train in parallel processes with the same results as in turn.
+    with multiprocessing.get_context("fork").Pool(min(a.jobs, len(sizes))) as pool:
+        runs = pool.map(train_size, sizes)
+    marks = {r["size"]: r["marks"] for r in runs}
+    curves = {r["size"]: r["curve"] for r in runs}
+    samples = {r["size"]: r["samples"] for r in runs}
+    params = {r["size"]: r["params"] for r in runs}
+    rows = [row for r in runs for row in r["rows"]]
 
     svg_plot(curves, marks, os.path.join(out, "loss.svg"))
     common.write_json(os.path.join(out, "family.json"), {
@@ -457,6 +563,9 @@ def main():
                          "train_loss": round(tl, 6), "eval_loss": round(el, 6)} for s, st, seen, tl, el in rows],
         "curves": {k: [[s, round(v, 4)] for s, v in c] for k, c in curves.items()},
         "eval": {"windows": int(eval_x.shape[0]), "seq": a.seq},
+        "corpus": {"file": os.path.basename(corpus_path), "sha256": corpus_sha, "stories": len(stories),
+                   "tokens": len(train_ids) + len(eval_ids), "train_tokens": len(train_ids), "eval_stories": n_eval,
+                   "sampling": f"stories260K, temperature 1, top-p {TOP_P} within the top {TOP_K}, seed {SEED} + batch"},
         "samples": samples,
     })
     write_readme(out)

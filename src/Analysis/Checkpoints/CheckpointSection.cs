@@ -22,14 +22,10 @@ public static class CheckpointSection
         html.Append("<p>The same probe sweep on every checkpoint of the family (same examples, same split seeds). Columns are training steps; " +
                     "selectivity = accuracy − control-task accuracy.</p><div class=\"grid\">");
         var plots = 0;
-        foreach (var size in p.Checkpoints.Select(c => c.Size).Distinct())
+        foreach (var (label, names, pick) in BySize(p.Checkpoints))
         {
-            var cols = Enumerable.Range(0, p.Checkpoints.Length).Where(i => p.Checkpoints[i].Size == size).ToArray();
-            var names = cols.Select(i => p.Checkpoints[i].Step >= 0 ? p.Checkpoints[i].Step.ToString(CultureInfo.InvariantCulture) : p.Checkpoints[i].Name).ToArray();
-            var label = size.Length > 0 ? $" ({size})" : "";
-            double[][] Pick(double[][] t) => t.Select(row => cols.Select(i => row[i]).ToArray()).ToArray();
-            html.Append(new Heatmap($"Probe accuracy, layer × step{label}", p.Hooks, names, "layer", "training step").Render(Pick(p.Accuracy)));
-            html.Append(new Heatmap($"Selectivity, layer × step{label}", p.Hooks, names, "layer", "training step").Render(Pick(p.Selectivity)));
+            html.Append(new Heatmap($"Probe accuracy, layer × step{label}", p.Hooks, names, "layer", "training step").Render(pick(p.Accuracy)));
+            html.Append(new Heatmap($"Selectivity, layer × step{label}", p.Hooks, names, "layer", "training step").Render(pick(p.Selectivity)));
             plots += 2;
         }
         html.Append("</div><table><tr><th>accuracy (selectivity)</th>");
@@ -43,5 +39,19 @@ public static class CheckpointSection
         }
         html.Append("</table>");
         return new ReportSection(html.ToString(), plots);
+    }
+
+    /// <summary>
+    /// Per size of the family: " (size)" for titles, the training steps as column names, and a function that keeps a
+    /// hook × checkpoint table's columns of that size.
+    /// </summary>
+    internal static IEnumerable<(string Label, string[] Steps, Func<double[][], double[][]> Pick)> BySize(FamilyDataset[] checkpoints)
+    {
+        foreach (var size in checkpoints.Select(c => c.Size).Distinct())
+        {
+            var cols = Enumerable.Range(0, checkpoints.Length).Where(i => checkpoints[i].Size == size).ToArray();
+            var names = cols.Select(i => checkpoints[i].Step >= 0 ? checkpoints[i].Step.ToString(CultureInfo.InvariantCulture) : checkpoints[i].Name).ToArray();
+            yield return (size.Length > 0 ? $" ({size})" : "", names, t => t.Select(row => cols.Select(i => row[i]).ToArray()).ToArray());
+        }
     }
 }

@@ -35,5 +35,6 @@ internal static class ReportSources
         AbsorptionSection.Read,
         SimilaritySection.Read,
         CheckpointSection.Read,
+        CheckpointMetricSection.Read,
     ];
 }

@@ -193,7 +193,7 @@ public sealed class SaeFeaturesTests
         Assert.Contains("out of range", e.Message);
         Assert.Throws<BadInputException>(() => FeatureDashboard.Run(Request(saeDir, Model, "3-1")));
         // A model of another width (the family's large model: 128).
-        e = Assert.Throws<BadInputException>(() => FeatureDashboard.Run(Request(saeDir, Path.Combine(Models.Folder("family"), "large", "step-00096"))));
+        e = Assert.Throws<BadInputException>(() => FeatureDashboard.Run(Request(saeDir, Path.Combine(Models.Folder("family"), "large", "step-00256"))));
         Assert.Contains("128", e.Message);
         Assert.False(Directory.Exists(output));
 
