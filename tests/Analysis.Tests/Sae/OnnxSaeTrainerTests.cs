@@ -34,6 +34,46 @@ public sealed class OnnxSaeTrainerTests
         foreach (var architecture in Enum.GetValues<SaeArchitecture>()) Compare(architecture, Device.Cuda());
     }
 
+    /// <summary>
+    /// `sae train` with the onnx engine, stopped after its checkpoint at step 10 (an exception from the progress callback at
+    /// step 15, as a crash would), then the same request again: it resumes from the checkpoint (the state goes back into ORT)
+    /// and ends with the same weights, byte for byte, and the same metrics as an uninterrupted run.
+    /// </summary>
+    [Theory]
+    [InlineData(SaeArchitecture.TopK)]
+    [InlineData(SaeArchitecture.BatchTopK)]
+    public void ResumeFromACheckpointEqualsAnUninterruptedRun(SaeArchitecture architecture)
+    {
+        using var dir = new Extraction.TempDirectory();
+        const int d = 16;
+        var data = SyntheticDataset.Write(Path.Combine(dir.Path, "acts"), new PlantedDictionary(d, 24, seed: 5).Sample(4000, 3, seed: 8), d, rowsPerGroup: 500);
+        SaeTrainingRequest Request(string output) => new()
+        {
+            Data = data, Hooks = [SyntheticDataset.Hook], Architecture = architecture, Latents = [64], K = [3], Tokens = 25 * 200, BatchSize = 200,
+            LearningRate = 3e-3, Seed = 4, DeadTokens = 400, MetricsEvery = 5, CheckpointEvery = 10, Engine = SaeEngine.Onnx, Output = output,
+        };
+        var killed = Path.Combine(dir.Path, "killed");
+        Assert.Throws<InvalidOperationException>(() => SaeTraining.Run(Request(killed), p =>
+        {
+            if (p.Step == 15) throw new InvalidOperationException("stop here");
+        }));
+        Assert.True(Directory.Exists(Path.Combine(killed, "_checkpoint")), "no checkpoint was written before the stop");
+        Assert.False(File.Exists(Path.Combine(killed, "sae_weights.safetensors")));
+        var reported = new List<long>();
+        var resumed = SaeTraining.Run(Request(killed), p => reported.Add(p.Step));
+        Assert.Equal([15L, 20, 25], reported); // continued from step 10, not from the start
+        var clean = SaeTraining.Run(Request(Path.Combine(dir.Path, "clean")));
+        Assert.Equal("onnx on cpu", resumed[0].Engine);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(clean[0].Folder, "sae_weights.safetensors")), File.ReadAllBytes(Path.Combine(resumed[0].Folder, "sae_weights.safetensors")));
+        Assert.Equal(File.ReadAllLines(Path.Combine(clean[0].Folder, SaeTraining.MetricsFile)).Select(Loss), File.ReadAllLines(Path.Combine(resumed[0].Folder, SaeTraining.MetricsFile)).Select(Loss));
+        Assert.Equal(clean[0].DeadFraction, resumed[0].DeadFraction);
+        static string Loss(string line)
+        {
+            var m = System.Text.Json.JsonDocument.Parse(line).RootElement;
+            return $"{m.GetProperty("step")} {m.GetProperty("loss")} {m.GetProperty("dead_fraction")}";
+        }
+    }
+
     [Fact]
     public void AutoIsRefused()
     {
