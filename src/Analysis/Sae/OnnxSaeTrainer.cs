@@ -31,7 +31,8 @@ public sealed class OnnxSaeTrainer : IDisposable
         _adam = adam ?? new AdamSettings();
         var spec = host.Spec;
         if (device.Kind == DeviceKind.Auto) throw new ArgumentException("Choose cpu or cuda for the ONNX engine; auto could silently train on another device than asked.", nameof(device));
-        var options = new SessionOptions { Device = device };
+        // TF32 GEMMs (ORT's CUDA default on Ampere and later) keep 10 mantissa bits: the step must stay float32 to match.
+        var options = new SessionOptions { Device = device, CudaProviderOptions = new Dictionary<string, string> { ["use_tf32"] = "0" } };
         try
         {
             _plain = InferenceSession.FromBytes(SaeStepGraph.Build(spec, _adam, auxK: false).ToBytes(), options);
