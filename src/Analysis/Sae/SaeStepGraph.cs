@@ -45,6 +45,9 @@ internal static class SaeStepGraph
             return o;
         }
         string Const(string name, float v) { g.Initializer(name, [v], 1); return name; }
+        // Per row, then over rows: two short float sums instead of one over rows × d_in values, for metrics that match a double sum.
+        string SumOfSquares(string t, string hint) =>
+            Op("ReduceSum", [Op("ReduceSum", [Op("Mul", [t, t], hint + "_sq"), "c.axis1"], hint + "_rows", ("keepdims", 0L))], hint, ("keepdims", 0L));
 
         g.Input(X, DataType.Float, "rows", d).Input(StepSize, DataType.Float, 1).Input(Bc2Sqrt, DataType.Float, 1);
         var shapes = Shapes(d, m);
@@ -101,10 +104,10 @@ internal static class SaeStepGraph
 
         // Decoder, error, MSE's gradient 2(x̂ − x)/rows, and the batch's total variance (for FVU).
         var err = Op("Sub", [Op("Gemm", [z, DecoderRows, DecoderBias], "xhat"), X], "err");
-        var sqErr = Op("ReduceSum", [Op("Mul", [err, err], "err_sq")], "sq_err", ("keepdims", 0L));
+        var sqErr = SumOfSquares(err, "sq_err");
         var gOut = Op("Mul", [err, Op("Div", [two, rowsF], "two_over_rows")], "g_out");
         var dev = Op("Sub", [X, Op("ReduceMean", [X], "x_mean", ("axes", new long[] { 0 }))], "x_dev");
-        var totalVar = Op("ReduceSum", [Op("Mul", [dev, dev], "x_dev_sq")], "total_var", ("keepdims", 0L));
+        var totalVar = SumOfSquares(dev, "total_var");
 
         // ∂loss/∂z = g_out·W_decᵀ (+ λ‖W_dec row‖/rows for ReLU), through the selection and ReLU (active entries only).
         var dz = Op("Gemm", [gOut, DecoderRows], "dz_out", ("transB", 1L));
@@ -129,7 +132,7 @@ internal static class SaeStepGraph
             g.Node("TopK", [Op("Mul", [pre, deadF], "pre_dead"), AuxKCount], [v, i], ("axis", -1L));
             var zAux = Op("ScatterElements", [zeros, i, v], "z_aux", ("axis", 1L));
             var auxErr = Op("Add", [Op("MatMul", [zAux, DecoderRows], "e_hat"), err], "aux_err");
-            auxSq = Op("ReduceSum", [Op("Mul", [auxErr, auxErr], "aux_err_sq")], "aux_sq", ("keepdims", 0L));
+            auxSq = SumOfSquares(auxErr, "aux_sq");
             var gAux = Op("Mul", [auxErr, AuxCoef], "g_aux");
             var activeAux = Op("Cast", [Op("Greater", [zAux, zero], "z_aux_pos")], "active_aux", ("to", (long)DataType.Float));
             dPre = Op("Add", [dPre, Op("Mul", [Op("Gemm", [gAux, DecoderRows], "dz_aux", ("transB", 1L)), activeAux], "dpre_aux")], "dpre");
