@@ -68,7 +68,7 @@ cuda, cpu = (json.load(open(p)) for p in sys.argv[1:3])
 assert cuda["engine"] == "onnx on cuda:0", cuda["engine"]
 print(f"sae train: CUDA fvu {cuda['fvu']:.4f} l0 {cuda['l0']:.1f} ({cuda['tokens_per_s']:,.0f} tok/s), "
       f"CPU fvu {cpu['fvu']:.4f} l0 {cpu['l0']:.1f} ({cpu['tokens_per_s']:,.0f} tok/s)")
-assert abs(cuda["fvu"] - cpu["fvu"]) <= 0.05 * max(cpu["fvu"], 1e-3) + 1e-3, "FVU differs"
+assert abs(cuda["fvu"] - cpu["fvu"]) <= 0.1 * cpu["fvu"] + 0.005, "FVU differs"  # 200 steps: float32 noise may grow, the statistic may not
 assert abs(cuda["l0"] - cpu["l0"]) <= 0.5, "L0 differs"
 PY
 bench="$root/tools/bench/sae"
