@@ -61,9 +61,9 @@ public static class SaeTraining
             File.WriteAllText(settingsPath, fingerprint.ToJsonString());
             return Train(r, stream, plan, names, steps, device, engine, progress);
         }
-        catch (BadInputException) when (created)
+        catch (Exception e) when (created && e is BadInputException or Analysis.Runtime.DeviceUnavailableException)
         {
-            // Bad data found mid-stream (NaN rows): leave nothing behind that looks like a run.
+            // Bad data found mid-stream (NaN rows), or a GPU that cannot be used: leave nothing behind that looks like a run.
             Directory.Delete(r.Output, true);
             throw;
         }
