@@ -77,6 +77,13 @@ dotnet "$bench/bin/out/Analysis.Bench.Sae.dll" data "$work/step" 768 12288 4096 
 gpu=$(timeout 300 dotnet "$bench/bin/out/Analysis.Bench.Sae.dll" onnx "$work/step" 768 12288 32 4096 4 cuda) || fail "the SAE step on CUDA"
 cpu=$(timeout 300 dotnet "$bench/bin/out/Analysis.Bench.Sae.dll" ours "$work/step" 768 12288 32 4096 4) || fail "the SAE step on the CPU"
 echo "$gpu"; echo "$cpu"
-/usr/bin/env python3 -c 'import json,sys; g,c=(json.loads(a) for a in sys.argv[1:3]); print(f"SAE step (d 768, 12,288 latents, k 32, batch 4,096): onnx on CUDA {g[\"tokens_per_s\"]:,.0f} tok/s, simd on CPU {c[\"tokens_per_s\"]:,.0f} tok/s, {g[\"tokens_per_s\"]/c[\"tokens_per_s\"]:.1f}x; last loss {g[\"last_loss\"]:.6f} vs {c[\"last_loss\"]:.6f}"); assert abs(g["last_loss"]-c["last_loss"]) <= 1e-3*abs(c["last_loss"]), "losses differ"' "$gpu" "$cpu" \
-  || fail "the SAE step on CUDA and on the CPU disagree"
+/usr/bin/env python3 - "$gpu" "$cpu" <<'PY' || fail "the SAE step on CUDA and on the CPU disagree"
+import json, sys
+g, c = (json.loads(a) for a in sys.argv[1:3])
+print(f"SAE step (d 768, 12,288 latents, k 32, batch 4,096): onnx on CUDA {g['tokens_per_s']:,.0f} tok/s, "
+      f"simd on CPU {c['tokens_per_s']:,.0f} tok/s, {g['tokens_per_s'] / c['tokens_per_s']:.1f}x; "
+      f"last loss {g['last_loss']:.6f} vs {c['last_loss']:.6f}")
+assert g["impl"] == "onnx-cuda:0", g["impl"]
+assert abs(g["last_loss"] - c["last_loss"]) <= 1e-3 * abs(c["last_loss"]), "losses differ"
+PY
 echo "gpu/check.sh: all steps passed"
