@@ -29,6 +29,17 @@ public sealed class IoBinding : IDisposable
         Keep(inputs, name, tensor.CreateValue(), value => binding.BindInput(name, value), $"Could not bind input '{name}'");
     }
 
+    /// <summary>
+    /// Binds a value ONNX Runtime produced (an earlier run's output, wherever it lives: GPU memory on CUDA) to the input
+    /// <paramref name="name"/> without copying it. The binding holds its own reference, so disposing the value later is safe.
+    /// </summary>
+    public void BindInput(string name, NativeTensor value)
+    {
+        session.RequireInput(name);
+        OrtErrors.Call(() => binding.BindInput(name, value.Value), $"Could not bind input '{name}'");
+        if (inputs.Remove(name, out var previous)) previous.Dispose();
+    }
+
     /// <summary>Binds the output <paramref name="name"/> to <paramref name="tensor"/>: runs write into its memory.</summary>
     public void BindOutput(string name, Tensor tensor)
     {
@@ -41,6 +52,23 @@ public sealed class IoBinding : IDisposable
     {
         session.RequireOutput(name);
         OrtErrors.Call(() => binding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance), $"Could not bind output '{name}'");
+    }
+
+    /// <summary>
+    /// Binds the output <paramref name="name"/> to memory ORT allocates at each run on the session's device (GPU memory on
+    /// CUDA, the CPU otherwise), so that it can feed a later run through <see cref="BindInput(string, NativeTensor)"/> without
+    /// a round trip through the host.
+    /// </summary>
+    public void BindOutputOnDevice(string name)
+    {
+        session.RequireOutput(name);
+        if (session.Device.Kind != DeviceKind.Cuda)
+        {
+            BindOutput(name);
+            return;
+        }
+        using var device = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, session.Device.Index, OrtMemType.Default);
+        OrtErrors.Call(() => binding.BindOutputToDevice(name, device), $"Could not bind output '{name}' to {session.Device}");
     }
 
     /// <summary>Runs the session with the bound inputs and outputs.</summary>

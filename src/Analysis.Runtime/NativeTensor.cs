@@ -38,6 +38,8 @@ public sealed class NativeTensor : IDisposable
         ElementType = (TensorElementType)(int)info.ElementDataType;
         shape = info.Shape;
         ElementCount = info.ElementCount;
+        using var memory = OrtErrors.Call(value.GetTensorMemoryInfo, $"Could not read where output '{name}' lives");
+        InHostMemory = memory.GetDeviceType() == OrtMemoryInfoDeviceType.CPU || memory.Name == "CudaPinned";
     }
 
     /// <summary>The output's name.</summary>
@@ -57,6 +59,9 @@ public sealed class NativeTensor : IDisposable
 
     /// <summary>The number of elements.</summary>
     public long ElementCount { get; }
+
+    /// <summary>Whether the data lives in host memory (readable as a span); false for a tensor kept on a GPU.</summary>
+    public bool InHostMemory { get; } = true;
 
     /// <summary>The raw bytes of the tensor's data, in place.</summary>
     public Span<byte> Bytes
@@ -124,5 +129,7 @@ public sealed class NativeTensor : IDisposable
             throw new NotSupportedException($"Output '{Name}' is {Describe()}, not a tensor; this binding reads tensors only.");
         if (ElementType == TensorElementType.String)
             throw new InvalidOperationException($"Output '{Name}' is a string tensor; read it with ToStrings().");
+        if (!InHostMemory)
+            throw new InvalidOperationException($"Output '{Name}' lives in device memory; bind it to a CPU output (IoBinding.BindOutput) to read it on the host.");
     }
 }

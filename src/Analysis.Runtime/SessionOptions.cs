@@ -28,6 +28,9 @@ public sealed record SessionOptions
     /// </summary>
     public bool ReuseCpuMemory { get; init; } = true;
 
+    /// <summary>Extra CUDA provider options (e.g. <c>use_tf32</c> = <c>0</c> for float32-exact GEMMs); ignored on the CPU.</summary>
+    public IReadOnlyDictionary<string, string> CudaProviderOptions { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Where ORT saves the graph it optimized (<c>SessionOptions.OptimizedModelFilePath</c>); null saves nothing.</summary>
     public string? OptimizedModelPath { get; init; }
 }

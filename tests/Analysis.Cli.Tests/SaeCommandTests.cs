@@ -131,6 +131,39 @@ public sealed class SaeCommandTests
         finally { Directory.Delete(temp, true); }
     }
 
+    /// <summary>
+    /// --engine onnx trains through ONNX Runtime and says so; the SIMD engine on CUDA, an unknown engine, and CUDA where its
+    /// libraries are missing each exit 2 with one sentence and leave nothing behind.
+    /// </summary>
+    [Fact]
+    public async Task EngineAndDeviceChoices()
+    {
+        var temp = Directory.CreateTempSubdirectory("analysis-sae-engine-").FullName;
+        try
+        {
+            var data = Dataset(Path.Combine(temp, "acts"), 2000);
+            var output = Path.Combine(temp, "onnx");
+            var (code, stdout, stderr) = await Cli.Run([.. Train(data, output, "--engine", "onnx", "--json")]);
+            Assert.True(code == 0, stdout + stderr);
+            using (var json = JsonDocument.Parse(stdout))
+            {
+                Assert.Equal("onnx on cpu", json.RootElement.GetProperty("engine").GetString());
+                Assert.InRange(json.RootElement.GetProperty("fvu").GetDouble(), 0, 0.5);
+            }
+            Assert.True(File.Exists(Path.Combine(output, "sae_weights.safetensors")));
+            var refused = new List<string[]> { Train(data, Path.Combine(temp, "a"), "--engine", "simd", "--device", "cuda"), Train(data, Path.Combine(temp, "b"), "--engine", "gpu") };
+            var cudaMissing = Analysis.Runtime.CudaLibraries.Check().FirstMissing is not null;
+            if (cudaMissing) refused.Add(Train(data, Path.Combine(temp, "c"), "--device", "cuda"));
+            foreach (var args in refused)
+            {
+                (code, _, stderr) = await Cli.Run(args);
+                Assert.True(code == 2, $"{string.Join(' ', args)}: exit {code}: {stderr}");
+                Assert.False(Directory.Exists(args[Array.IndexOf(args, "-o") + 1]), $"{string.Join(' ', args)} left its output folder behind");
+            }
+        }
+        finally { Directory.Delete(temp, true); }
+    }
+
     /// <summary>kill -9 after a checkpoint, then the same command: the weights equal an uninterrupted run's, byte for byte.</summary>
     [Fact]
     public async Task KilledRunResumesToTheSameWeights()

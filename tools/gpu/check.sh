@@ -3,7 +3,11 @@
 # exactly which libraries). Runs in under 5 minutes after the first build:
 #   1. analysis doctor: ONNX Runtime 1.31 with CUDAExecutionProvider, every CUDA library found, a GPU visible;
 #   2. analysis verify --device cuda on every bundled model (logits against the exporting framework's reference);
-#   3. extraction throughput, CPU vs CUDA, on the same model, data and settings (tokens/s from each run's summary).
+#   3. extraction throughput, CPU vs CUDA, on the same model, data and settings (tokens/s from each run's summary);
+#   4. SAE training with the ONNX Runtime engine on CUDA (the same graphs as on the CPU, only the provider differs):
+#      OnnxSaeTrainerTests on CUDA (20 steps equal the SIMD engine, every architecture), then `sae train --device cuda` on
+#      step 3's dataset against `--engine onnx --device cpu` (same FVU), and the issue's benchmark step (d 768, 12,288
+#      latents, k 32, batch 4,096) on CUDA vs the SIMD engine on this machine's CPU.
 # Usage: tools/gpu/check.sh [MODEL_DIR]   (default: the GPT-2-small-sized benchmark model if it is in the cache,
 #        else onnx-models/gpt2-tiny); EXAMPLES=N limits the extraction input (default 1000 lines of the demo data).
 # Exits non-zero at the first failing step, naming it.
@@ -48,4 +52,38 @@ rate() { sed -nE 's/.*tokens [0-9,]+ \(([0-9,]+)\/s\).*/\1/p' "$1" | tr -d ,; }
 cpu=$(rate "$work/summary-cpu.txt"); cuda=$(rate "$work/summary-cuda.txt")
 echo "extraction on $(basename "$model"): CPU $cpu tok/s, CUDA $cuda tok/s, CUDA/CPU $(awk -v a="$cuda" -v b="$cpu" 'BEGIN { printf "%.1f", a / b }')x"
 grep -q "on cuda:0" "$work/summary-cuda.txt" || fail "the CUDA extraction did not run on cuda:0"
+
+echo "== 4. SAE training: the ONNX Runtime engine on CUDA"
+timeout 600 dotnet test "$root/tests/Analysis.Tests" -c Release --filter "FullyQualifiedName~OnnxSaeTrainerTests" \
+  || fail "OnnxSaeTrainerTests (on CUDA the engine must equal the SIMD engine)"
+hook=blocks.0.hook_resid_post
+for run in "cuda onnx" "cpu onnx"; do
+  set -- $run
+  timeout 300 "$analysis" sae train --data "$work/out-cpu" --hook "$hook" --latents 512 --k 16 --tokens 204800 --batch-size 1024 \
+    --lr 1e-3 --seed 1 --device "$1" --engine "$2" --json -o "$work/sae-$1" > "$work/sae-$1.json" || fail "sae train --device $1 --engine $2"
+done
+/usr/bin/env python3 - "$work/sae-cuda.json" "$work/sae-cpu.json" <<'PY' || fail "sae train on CUDA does not match the CPU run of the same graphs"
+import json, sys
+cuda, cpu = (json.load(open(p)) for p in sys.argv[1:3])
+assert cuda["engine"] == "onnx on cuda:0", cuda["engine"]
+print(f"sae train: CUDA fvu {cuda['fvu']:.4f} l0 {cuda['l0']:.1f} ({cuda['tokens_per_s']:,.0f} tok/s), "
+      f"CPU fvu {cpu['fvu']:.4f} l0 {cpu['l0']:.1f} ({cpu['tokens_per_s']:,.0f} tok/s)")
+assert abs(cuda["fvu"] - cpu["fvu"]) <= 0.1 * cpu["fvu"] + 0.005, "FVU differs"  # 200 steps: float32 noise may grow, the statistic may not
+assert abs(cuda["l0"] - cpu["l0"]) <= 0.5, "L0 differs"
+PY
+bench="$root/tools/bench/sae"
+dotnet build "$bench/Analysis.Bench.Sae.csproj" -c Release -o "$bench/bin/out" > /dev/null || fail "building tools/bench/sae"
+dotnet "$bench/bin/out/Analysis.Bench.Sae.dll" data "$work/step" 768 12288 4096 4 || fail "benchmark data"
+gpu=$(timeout 300 dotnet "$bench/bin/out/Analysis.Bench.Sae.dll" onnx "$work/step" 768 12288 32 4096 4 cuda) || fail "the SAE step on CUDA"
+cpu=$(timeout 300 dotnet "$bench/bin/out/Analysis.Bench.Sae.dll" ours "$work/step" 768 12288 32 4096 4) || fail "the SAE step on the CPU"
+echo "$gpu"; echo "$cpu"
+/usr/bin/env python3 - "$gpu" "$cpu" <<'PY' || fail "the SAE step on CUDA and on the CPU disagree"
+import json, sys
+g, c = (json.loads(a) for a in sys.argv[1:3])
+print(f"SAE step (d 768, 12,288 latents, k 32, batch 4,096): onnx on CUDA {g['tokens_per_s']:,.0f} tok/s, "
+      f"simd on CPU {c['tokens_per_s']:,.0f} tok/s, {g['tokens_per_s'] / c['tokens_per_s']:.1f}x; "
+      f"last loss {g['last_loss']:.6f} vs {c['last_loss']:.6f}")
+assert g["impl"] == "onnx-cuda:0", g["impl"]
+assert abs(g["last_loss"] - c["last_loss"]) <= 1e-3 * abs(c["last_loss"]), "losses differ"
+PY
 echo "gpu/check.sh: all steps passed"

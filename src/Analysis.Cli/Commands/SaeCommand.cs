@@ -43,10 +43,12 @@ public static class SaeCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps; rerunning the same command resumes from it.", DefaultValueFactory = _ => 0 };
         var buffer = new Option<long>("--shuffle-buffer-mb") { Description = "Shuffle buffer size in MiB (at least one row group plus eight batches).", DefaultValueFactory = _ => 256 };
         var json = new Option<bool>("--json") { Description = "Print the final metrics as one JSON object." };
+        var device = new Option<string>("--device") { Description = "cpu | cuda[:N] | auto (CUDA when its libraries are present).", DefaultValueFactory = _ => "cpu" };
+        var engine = new Option<string?>("--engine") { Description = "simd (sparse SIMD code, CPU only) or onnx (ONNX graphs on ONNX Runtime, CPU or CUDA); default simd on the CPU, onnx on CUDA." };
         var output = new Option<string>("--output", "-o", "--out") { Description = "Output folder (one SAE folder, or one subfolder per SAE of a sweep).", Required = true };
         var command = new Command("train", "Train TopK, BatchTopK or ReLU sparse autoencoders on an activation dataset.")
         {
-            data, hooks, architecture, latents, k, l1, tokens, batch, lr, warmup, decay, seed, dead, median, metricsEvery, checkpointEvery, buffer, json, output,
+            data, hooks, architecture, latents, k, l1, tokens, batch, lr, warmup, decay, seed, dead, median, metricsEvery, checkpointEvery, buffer, json, device, engine, output,
         };
         command.SetAction(CommandErrors.Guard(parse =>
         {
@@ -58,6 +60,8 @@ public static class SaeCommand
                 Seed = parse.GetValue(seed), DeadTokens = parse.GetValue(dead), GeometricMedian = parse.GetValue(median),
                 MetricsEvery = parse.GetValue(metricsEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
                 ShuffleBufferBytes = parse.GetValue(buffer) << 20, Output = parse.GetValue(output)!,
+                Device = CommandErrors.ParseUserValue(() => Analysis.Runtime.Device.Parse(parse.GetValue(device)!)),
+                Engine = parse.GetValue(engine) is { } e ? SaeEngines.Parse(e) : null,
                 Metadata = ProbeCommand.RunMetadata(parse, parse.GetValue(data)!),
             };
             var error = parse.InvocationConfiguration.Error;
@@ -79,7 +83,7 @@ public static class SaeCommand
             {
                 foreach (var s in results)
                     o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{(s.Name == "" ? s.Hook : s.Name)}: fvu {s.Fvu:0.0000}  l0 {s.L0:0.0}  dead {s.DeadFraction:0.000}  ({s.Tokens:N0} tokens, {s.TokensPerSecond:N0} tok/s) → {s.Folder}"));
+                        $"{(s.Name == "" ? s.Hook : s.Name)}: fvu {s.Fvu:0.0000}  l0 {s.L0:0.0}  dead {s.DeadFraction:0.000}  ({s.Tokens:N0} tokens, {s.TokensPerSecond:N0} tok/s, {s.Engine}) → {s.Folder}"));
                 o.WriteLine($"Wrote {Path.Combine(request.Output, "results.json")} and {Path.Combine(request.Output, SaeTraining.MetricsFile)}.");
             }
             return ExitCodes.Ok;

@@ -23,7 +23,7 @@ internal static class NativeSessionOptions
             native.EnableCpuMemArena = options.ReuseCpuMemory;
             native.EnableMemoryPattern = options.ReuseCpuMemory;
             if (options.OptimizedModelPath is { } optimized) native.OptimizedModelFilePath = optimized;
-            if (device.Kind == DeviceKind.Cuda) AppendCuda(native, device.Index);
+            if (device.Kind == DeviceKind.Cuda) AppendCuda(native, device.Index, options.CudaProviderOptions);
             return native;
         }
         catch
@@ -34,7 +34,7 @@ internal static class NativeSessionOptions
     }
 
     /// <summary>Adds the CUDA provider for device <paramref name="index"/>, first checking the libraries it needs are installed.</summary>
-    internal static void AppendCuda(OrtSessionOptions native, int index)
+    internal static void AppendCuda(OrtSessionOptions native, int index, IReadOnlyDictionary<string, string>? extra = null)
     {
         var device = Device.Cuda(index);
         if (CudaLibraries.Check().FirstMissing is { } missing)
@@ -42,7 +42,8 @@ internal static class NativeSessionOptions
         using var cuda = new OrtCUDAProviderOptions();
         try
         {
-            cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = index.ToString(CultureInfo.InvariantCulture) });
+            var settings = new Dictionary<string, string>(extra ?? new Dictionary<string, string>()) { ["device_id"] = index.ToString(CultureInfo.InvariantCulture) };
+            cuda.UpdateOptions(settings);
             native.AppendExecutionProvider_CUDA(cuda);
         }
         catch (OnnxRuntimeException e)

@@ -31,6 +31,8 @@ public sealed record SaeSummary
     [JsonPropertyName("tokens_per_s")] public double TokensPerSecond { get; init; }
     /// <summary>Input scale (folded into the weights).</summary>
     [JsonPropertyName("activation_scale")] public double ActivationScale { get; init; }
+    /// <summary>The engine and device that ran the steps, e.g. "simd on cpu" or "onnx on cuda:0".</summary>
+    [JsonPropertyName("engine")] public string Engine { get; init; } = "";
 }
 
 /// <summary>One SAE's training curve for the report (results.json "saeCurves").</summary>

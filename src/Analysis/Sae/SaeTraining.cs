@@ -33,6 +33,7 @@ public static class SaeTraining
         if (!(r.LearningRate > 0)) throw new BadInputException($"--lr must be positive, not {r.LearningRate}.");
         if (r.MetricsEvery <= 0 || r.CheckpointEvery < 0) throw new BadInputException("--metrics-every must be positive and --checkpoint-every ≥ 0.");
         var steps = r.Tokens / r.BatchSize;
+        var (device, engine) = SaeEngines.Resolve(r.Device, r.Engine);
         var dead = r.DeadTokens ?? Math.Min(10_000_000, Math.Max(r.BatchSize, r.Tokens / 10));
 
         using var stream = new ActivationStream(r.Data, r.Hooks, r.BatchSize, r.Seed, r.ShuffleBufferBytes);
@@ -48,6 +49,7 @@ public static class SaeTraining
         var names = plan.Select(p => sweep ? Name(r.Hooks[p.Hook], p.Spec) : "").ToArray();
 
         var fingerprint = Fingerprint(r, steps, dead);
+        if (engine != SaeEngine.Simd) fingerprint["engine"] = engine.Name(); // the engines agree to float32 rounding, not bit for bit
         var settingsPath = Path.Combine(r.Output, SettingsFile);
         var finished = CheckOutput(r.Output, settingsPath, fingerprint);
         if (finished is not null) return finished;
@@ -57,17 +59,17 @@ public static class SaeTraining
         {
             Directory.CreateDirectory(r.Output);
             File.WriteAllText(settingsPath, fingerprint.ToJsonString());
-            return Train(r, stream, plan, names, steps, progress);
+            return Train(r, stream, plan, names, steps, device, engine, progress);
         }
-        catch (BadInputException) when (created)
+        catch (Exception e) when (created && e is BadInputException or Analysis.Runtime.DeviceUnavailableException)
         {
-            // Bad data found mid-stream (NaN rows): leave nothing behind that looks like a run.
+            // Bad data found mid-stream (NaN rows), or a GPU that cannot be used: leave nothing behind that looks like a run.
             Directory.Delete(r.Output, true);
             throw;
         }
     }
 
-    private static IReadOnlyList<SaeSummary> Train(SaeTrainingRequest r, ActivationStream stream, (int Hook, SaeSpec Spec)[] plan, string[] names, long steps, Action<SaeProgress>? progress)
+    private static IReadOnlyList<SaeSummary> Train(SaeTrainingRequest r, ActivationStream stream, (int Hook, SaeSpec Spec)[] plan, string[] names, long steps, Analysis.Runtime.Device device, SaeEngine engine, Action<SaeProgress>? progress)
     {
         var hooks = r.Hooks.Count;
         var trainers = new SaeTrainer[plan.Length];
@@ -93,6 +95,23 @@ public static class SaeTraining
                 trainers[i] = new SaeTrainer(s, init);
             }
         }
+        var engines = new ISaeStepEngine[plan.Length];
+        try
+        {
+            for (var i = 0; i < plan.Length; i++)
+                engines[i] = engine == SaeEngine.Onnx ? new OnnxStepEngine(trainers[i], device) : new SimdStepEngine(trainers[i]);
+            return Train(r, stream, plan, names, steps, trainers, engines, start, scales, trainSeconds, $"{engine.Name()} on {device}", progress);
+        }
+        finally
+        {
+            foreach (var e in engines) e?.Dispose();
+        }
+    }
+
+    private static IReadOnlyList<SaeSummary> Train(SaeTrainingRequest r, ActivationStream stream, (int Hook, SaeSpec Spec)[] plan, string[] names, long steps,
+        SaeTrainer[] trainers, ISaeStepEngine[] engines, long start, double[] scales, double trainSeconds, string ranOn, Action<SaeProgress>? progress)
+    {
+        var hooks = r.Hooks.Count;
         var metricsPath = Path.Combine(r.Output, MetricsFile);
         var history = TruncateMetrics(metricsPath, start);
         var schedule = new LearningRateSchedule(r.LearningRate, steps, r.WarmupSteps ?? (int)Math.Min(1000, steps / 20), r.DecaySteps ?? (int)(steps / 5));
@@ -115,7 +134,7 @@ public static class SaeTraining
                 stream.Next(batch, r.BatchSize);
                 for (var h = 0; h < hooks; h++) Slice(batch, r.BatchSize, stream.RowWidth, stream.Offsets[h], stream.Widths[h], (float)scales[h], inputs[h]);
                 var lr = schedule.At(s);
-                for (var i = 0; i < plan.Length; i++) window[i].Add(trainers[i].Step(inputs[plan[i].Hook], r.BatchSize, lr));
+                for (var i = 0; i < plan.Length; i++) window[i].Add(engines[i].Step(inputs[plan[i].Hook], r.BatchSize, lr));
                 windowSteps++;
                 var done = s + 1;
                 if (done % r.MetricsEvery == 0 || done == steps)
@@ -123,7 +142,7 @@ public static class SaeTraining
                     var rate = windowSteps * r.BatchSize / Math.Max(1e-9, windowClock.Elapsed.TotalSeconds);
                     for (var i = 0; i < plan.Length; i++)
                     {
-                        latest[i] = window[i].Flush(names[i], done, done * r.BatchSize, trainers[i].DeadFraction, lr, rate);
+                        latest[i] = window[i].Flush(names[i], done, done * r.BatchSize, engines[i].DeadFraction, lr, rate);
                         log.WriteLine(JsonSerializer.Serialize(latest[i]));
                         history.Add(latest[i]);
                     }
@@ -134,11 +153,12 @@ public static class SaeTraining
                 if (r.CheckpointEvery > 0 && done % r.CheckpointEvery == 0 && done < steps)
                 {
                     log.Flush();
+                    foreach (var e in engines) e.Download();
                     SaeCheckpoint.Write(r.Output, new SaeCheckpoint.State(done, scales, trainSeconds + clock.Elapsed.TotalSeconds), trainers);
                 }
             }
         }
-        var seconds = trainSeconds + clock.Elapsed.TotalSeconds;
+        foreach (var e in engines) e.Download();
         var tokens = steps * r.BatchSize;
         var context = ContextOf(r.Data);
         var summaries = new List<SaeSummary>();
@@ -159,7 +179,7 @@ public static class SaeTraining
                 DSae = spec.DSae, K = spec.Architecture == SaeArchitecture.Relu ? 0 : spec.K,
                 Fvu = last?.Fvu ?? double.NaN, L0 = last?.L0 ?? double.NaN, Mse = last?.Mse ?? double.NaN,
                 DeadFraction = trainers[i].DeadFraction, Tokens = tokens, TokensPerSecond = (tokens - start * r.BatchSize) / Math.Max(1e-9, clock.Elapsed.TotalSeconds),
-                ActivationScale = scales[h],
+                ActivationScale = scales[h], Engine = ranOn,
             });
         }
         var curves = plan.Select((_, i) =>
@@ -279,7 +299,7 @@ public static class SaeTraining
         private double _loss, _mse, _fvu, _l0, _aux;
         private int _n;
 
-        public void Add(SaeGradients g) { _loss += g.Loss; _mse += g.Mse; _fvu += g.Fvu; _l0 += g.L0; _aux += g.AuxK; _n++; }
+        public void Add(SaeStepLoss g) { _loss += g.Loss; _mse += g.Mse; _fvu += g.Fvu; _l0 += g.L0; _aux += g.AuxK; _n++; }
 
         public SaeMetrics Flush(string name, long step, long tokens, double dead, double lr, double rate)
         {

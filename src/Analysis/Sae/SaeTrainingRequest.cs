@@ -54,6 +54,12 @@ public sealed record SaeTrainingRequest
     /// <summary>Shuffle buffer size in bytes.</summary>
     public long ShuffleBufferBytes { get; init; } = 256L << 20;
 
+    /// <summary>Where to train: cpu, cuda[:N], or auto (CUDA when its libraries are present).</summary>
+    public Analysis.Runtime.Device Device { get; init; } = Analysis.Runtime.Device.Cpu;
+
+    /// <summary>What runs the step (null: simd on the CPU, onnx on CUDA).</summary>
+    public SaeEngine? Engine { get; init; }
+
     /// <summary>Output folder.</summary>
     public required string Output { get; init; }
 

@@ -43,6 +43,7 @@ public sealed class SaeTorchTests
         RunOracle(dir.Path);
 
         var trainer = new SaeTrainer(spec, init.Clone());
+        using var onnx = new OnnxSaeTrainer(spec, init.Clone(), Analysis.Runtime.Device.Cpu);
         var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "out.json"))).RootElement;
         var losses = expected.GetProperty("losses").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         var gradEnc = Read(dir.Path, "grad_enc_rows"); var gradEncBias = Read(dir.Path, "grad_enc_bias");
@@ -53,6 +54,8 @@ public sealed class SaeTorchTests
             var x = data.AsSpan(s * batch * d, batch * d).ToArray();
             var g = trainer.Step(x, batch, lrs[s]);
             sawDead |= g.Dead > 0;
+            var o = onnx.Step(x, batch, lrs[s]);
+            Assert.True(Math.Abs(o.Loss - losses[s]) <= 1e-4 * Math.Max(1, Math.Abs(losses[s])), $"step {s}: onnx engine's loss {o.Loss} vs torch {losses[s]}");
             Assert.True(Math.Abs(g.Loss - losses[s]) <= 1e-4 * Math.Max(1, Math.Abs(losses[s])), $"step {s}: loss {g.Loss} vs torch {losses[s]}");
             AssertClose(gradEnc.AsSpan(s * m * d, m * d), g.EncoderRows, 2e-4, $"step {s} ∂W_enc");
             AssertClose(gradEncBias.AsSpan(s * m, m), g.EncoderBias, 2e-4, $"step {s} ∂b_enc");
@@ -66,6 +69,15 @@ public sealed class SaeTorchTests
         AssertClose(Read(dir.Path, "out_dec_bias"), trainer.Weights.DecoderBias, 1e-4, "b_dec after 20 steps", floor: 1);
         if (architecture == SaeArchitecture.BatchTopK)
             Assert.Equal(expected.GetProperty("threshold").GetDouble(), trainer.Weights.Threshold, 1e-4);
+        // The ONNX Runtime engine (OnnxSaeTrainer: the whole step as ONNX graphs) against the same oracle.
+        var w = onnx.ReadWeights();
+        var noise = OnnxSaeTrainerTests.NoiseLatents(Enumerable.Range(0, steps).Select(s => gradEncBias.AsSpan(s * m, m).ToArray()));
+        OnnxSaeTrainerTests.AssertClose(Read(dir.Path, "out_enc_rows"), w.EncoderRows, "onnx engine: W_enc after 20 steps", d, noise);
+        OnnxSaeTrainerTests.AssertClose(Read(dir.Path, "out_enc_bias"), w.EncoderBias, "onnx engine: b_enc after 20 steps", 1, noise);
+        OnnxSaeTrainerTests.AssertClose(Read(dir.Path, "out_dec_rows"), w.DecoderRows, "onnx engine: W_dec after 20 steps");
+        OnnxSaeTrainerTests.AssertClose(Read(dir.Path, "out_dec_bias"), w.DecoderBias, "onnx engine: b_dec after 20 steps");
+        if (architecture == SaeArchitecture.BatchTopK)
+            Assert.Equal(expected.GetProperty("threshold").GetDouble(), w.Threshold, 1e-4);
     }
 
     /// <summary>Max abs difference, relative to the larger of floor and the reference's max magnitude.</summary>

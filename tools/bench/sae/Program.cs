@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Analysis.Parquet;
+using Analysis.Runtime;
 using Analysis.Sae;
 
 // data DIR D M B STEPS       write init.bin (W_dec rows, b_dec) and batches.bin [STEPS × B × D], float32
 // ours DIR D M K B STEPS     train STEPS steps from that init on those batches; print one JSON line
+// onnx DIR D M K B STEPS [DEVICE]   the same with the ONNX Runtime engine (OnnxSaeTrainer) on DEVICE (default cpu)
 // dataset DIR ROWS D         write a Parquet dataset of ROWS random rows (row groups of 16,384)
 // rss DIR D                  train a TopK SAE on DIR for a fixed budget with a 16 MiB shuffle buffer; print peak RSS
 var inv = CultureInfo.InvariantCulture;
@@ -39,23 +41,28 @@ switch (args[0])
         f.Write(MemoryMarshal.AsBytes(x.AsSpan()));
         break;
     }
-    case "ours":
+    case "ours" or "onnx":
     {
         var (dir, d, m, k, b, steps) = (args[1], I(2), I(3), I(4), I(5), I(6));
         var dec = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(dir, "dec_rows.bin"))).ToArray();
         var bias = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(dir, "dec_bias.bin"))).ToArray();
         var x = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(dir, "batches.bin"))).ToArray();
-        var trainer = new SaeTrainer(new SaeSpec { DIn = d, DSae = m, K = k }, new SaeWeights(d, m, (float[])dec.Clone(), new float[m], dec, bias));
+        var spec = new SaeSpec { DIn = d, DSae = m, K = k };
+        var init = new SaeWeights(d, m, (float[])dec.Clone(), new float[m], dec, bias);
+        var onnx = args[0] == "onnx" ? new OnnxSaeTrainer(spec, init, Device.Parse(args.Length > 7 ? args[7] : "cpu")) : null;
+        var trainer = onnx is null ? new SaeTrainer(spec, init) : null;
         var batch = new float[b * d];
         var timed = 0.0; double loss = 0;
         for (var s = 0; s < steps; s++)
         {
             Array.Copy(x, (long)s * b * d, batch, 0, b * d);
             var clock = Stopwatch.StartNew();
-            loss = trainer.Step(batch, b, 1e-3).Loss;
-            if (s > 0) timed += clock.Elapsed.TotalSeconds; // the first step pays for JIT and first-touch allocation
+            loss = onnx?.Step(batch, b, 1e-3).Loss ?? trainer!.Step(batch, b, 1e-3).Loss;
+            if (s > 0) timed += clock.Elapsed.TotalSeconds; // the first step pays for JIT, first-touch allocation and (onnx) the state's upload
         }
-        Console.WriteLine(string.Create(inv, $"{{\"impl\":\"ours\",\"tokens_per_s\":{(steps - 1) * b / timed:0.0},\"last_loss\":{loss:0.000000},\"threads\":{Environment.ProcessorCount}}}"));
+        var impl = onnx is null ? "ours" : $"onnx-{onnx.Device}";
+        onnx?.Dispose();
+        Console.WriteLine(string.Create(inv, $"{{\"impl\":\"{impl}\",\"tokens_per_s\":{(steps - 1) * b / timed:0.0},\"last_loss\":{loss:0.000000},\"threads\":{Environment.ProcessorCount}}}"));
         break;
     }
     case "dataset":
@@ -93,7 +100,7 @@ switch (args[0])
         break;
     }
     default:
-        Console.Error.WriteLine("usage: data|ours|dataset|rss ...");
+        Console.Error.WriteLine("usage: data|ours|onnx|dataset|rss ...");
         return 2;
 }
 return 0;
