@@ -76,12 +76,14 @@ public sealed partial class OnnxModel
     /// edited value under the old name: consumers, graph outputs and subgraphs see it without being touched.
     /// </summary>
     private InterventionInputs Splice(GraphIndex index, string tensor, string kind,
-        Func<Emit, string, (string OpType, string[] Inputs)> build, Dictionary<string, string> inputs)
+        Func<Emit, string, (string OpType, string[] Inputs)> build, Dictionary<string, string> inputs,
+        Func<string, IEnumerable<NodeProto>>? prelude = null)
     {
         var producer = index.Producers.GetValueOrDefault(tensor);
         var original = producer is not null ? UniqueName(index, $"{tensor}.before_{kind}") : tensor;
         var edited = producer is not null ? tensor : UniqueName(index, $"{tensor}.after_{kind}");
-        var nodes = new List<NodeProto>();
+        // Nodes the edit needs before its own (a spliced encoder reading the original value).
+        var nodes = prelude is null ? new List<NodeProto>() : [.. prelude(original)];
         string Helper(string opType, string suffix, string[] nodeInputs, long[]? axes)
         {
             var name = UniqueName(index, $"{tensor}.{kind}.{suffix}");
