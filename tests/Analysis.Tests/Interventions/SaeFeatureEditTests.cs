@@ -4,6 +4,7 @@ using Analysis.Interventions;
 using Analysis.Sae;
 using Analysis.Tests.Verification;
 using Analysis.Tokenizers;
+using Xunit.Abstractions;
 
 namespace Analysis.Tests.Interventions;
 
@@ -129,8 +130,8 @@ public class SaeFeatureEditTests(ITestOutputHelper output)
         if (p.ExitCode != 0) Assert.Fail($"The numpy oracle failed (python3-numpy): {stderr}");
     }
 
-    /// <summary>A small TopK SAE (128 latents, k 8) trained for a few hundred steps on the hook's activations over 40 stories.</summary>
-    internal static string TrainSae(string modelPath, string hook, string folder)
+    /// <summary>A small TopK SAE (k 8) trained for a few hundred steps on the hook's activations over 40 stories.</summary>
+    internal static string TrainSae(string modelPath, string hook, string folder, int latents = 128)
     {
         var tokenizer = Tokenizer.Load(Path.GetDirectoryName(modelPath)!);
         using var model = InterventionModel.Open(modelPath, [], readHooks: [hook]);
@@ -146,8 +147,8 @@ public class SaeFeatureEditTests(ITestOutputHelper output)
         var rows = x.Length / d;
         var centre = new float[d];
         for (var i = 0; i < rows; i++) for (var t = 0; t < d; t++) centre[t] += x[i * d + t] / rows;
-        var spec = new SaeSpec { Architecture = SaeArchitecture.TopK, DIn = d, DSae = 128, K = 8, DeadTokens = 2000 };
-        var trainer = new SaeTrainer(spec, SaeWeights.Initial(d, 128, centre, seed: 5));
+        var spec = new SaeSpec { Architecture = SaeArchitecture.TopK, DIn = d, DSae = latents, K = 8, DeadTokens = 2000 };
+        var trainer = new SaeTrainer(spec, SaeWeights.Initial(d, latents, centre, seed: 5));
         var random = new Random(6);
         var batch = new float[256 * d];
         for (var step = 0; step < 200; step++)
