@@ -130,9 +130,15 @@ public sealed class InterventionFeed
             var d = _model.Widths[point.Hook];
             if (point.Kind == EditKind.Steer)
             {
-                var (v, p) = _steer.TryGetValue(point, out var s) ? s : (new float[b * d], new float[b * Length]);
-                yield return (inputs["vector"], Tensor.Create(v, b, d));
-                yield return (inputs["positions"], Tensor.Create(p, b, Length));
+                if (!_steer.TryGetValue(point, out var s))
+                {
+                    // Untouched: one zero vector and one zero weight, broadcast, instead of a [batch, T, d] delta of zeros.
+                    yield return (inputs["vector"], Tensor.Create(new float[d], 1, d));
+                    yield return (inputs["positions"], Tensor.Create(new float[1], 1, 1));
+                    continue;
+                }
+                yield return (inputs["vector"], Tensor.Create(s.Vector, b, d));
+                yield return (inputs["positions"], Tensor.Create(s.Positions, b, Length));
             }
             else if (point.Kind == EditKind.Feature)
             {

@@ -23,6 +23,26 @@ var random = new Random(1);
 var vocab = (int)loaded.Graph.Initializer.Where(t => t.Dims.Count == 2).Max(t => t.Dims[0]);
 var rows = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, length).Select(_ => random.Next(3, Math.Min(vocab, 500))).ToArray()).ToArray();
 
+// --dump DIR: save the graphs ONNX Runtime optimized (clean, one edit, every edit) and stop, to compare node patterns.
+if (Array.IndexOf(args, "--dump") is var dumpAt and >= 0)
+{
+    var dir = args[dumpAt + 1];
+    Directory.CreateDirectory(dir);
+    SessionOptions Dump(string name) => new() { OptimizedModelPath = Path.Combine(dir, name + ".onnx") };
+    using (InferenceSession.Open(model, Dump("clean"))) { }
+    using (InterventionModel.Open(model, [new(middle, EditKind.Steer)], options: Dump("one"))) { }
+    using (InterventionModel.Open(model, [.. residPost.Select(h => new InterventionPoint(h, EditKind.Steer)), .. mlpPost.Select(h => new InterventionPoint(h, EditKind.Replace))], options: Dump("every"))) { }
+    Console.WriteLine($"optimized graphs in {dir}");
+    return;
+}
+
+// --profile DIR: ONNX Runtime's profiler on the clean model and the every-edit model, kernel time per operator.
+if (Array.IndexOf(args, "--profile") is var profileAt and >= 0)
+{
+    Profile.Run(model, args[profileAt + 1], residPost, mlpPost, rows, iterations, Array.IndexOf(args, "--broadcast-steering") >= 0);
+    return;
+}
+
 using var clean = InferenceSession.Open(model);
 var cleanInputs = new ModelInputs(clean.Inputs).Build(rows, length, 0);
 var logits = clean.Outputs.Any(o => o.Name == "logits") ? "logits" : clean.Outputs[0].Name;
