@@ -1,12 +1,9 @@
 using Analysis.Extraction;
 using Analysis.Interventions;
-using Analysis.Onnx;
-using Analysis.Onnx.Proto;
 using Analysis.Runtime;
 using Analysis.Tests.Reports;
 using Analysis.Tests.Verification;
 using Analysis.Tokenizers;
-using Google.Protobuf;
 using Xunit.Abstractions;
 
 namespace Analysis.Tests.Interventions;
@@ -41,15 +38,7 @@ public class AblationSweepTests(ITestOutputHelper output)
         var unit = result.Units.Single(u => u.Label == "L2H5");
         using var interventions = InterventionModel.Open(Model, [new("blocks.2.attn.hook_z", EditKind.Replace)]);
         var channels = Ablation.HeadChannels(interventions, "blocks.2.attn.hook_z", 5);
-        var edited = OnnxModel.Load(Model);
-        var oProj = edited.Graph.Node.Single(n => n.OpType == "MatMul" && n.Input[0] == interventions.Heads["blocks.2.attn.hook_z"].Tensor);
-        var weight = edited.GetInitializer(oProj.Input[1]);
-        var w = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(edited.ReadTensorData(weight)).ToArray();
-        Array.Clear(w, channels[0] * 64, channels.Length * 64);
-        var zeroed = new TensorProto { Name = weight.Name + ".head_zeroed", DataType = weight.DataType, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(w.AsSpan())) };
-        zeroed.Dims.Add(weight.Dims);
-        edited.Graph.Initializer.Add(zeroed);
-        oProj.Input[1] = zeroed.Name;
+        var edited = AblationTests.HeadZeroed(interventions, "blocks.2.attn.hook_z", channels);
         using var clean = InferenceSession.Open(Model);
         using var ablated = InferenceSession.FromBytes(edited.ToBytes());
         var tokenizer = Tokenizer.Load(StoriesActivations.Tokenizer);
