@@ -21,8 +21,19 @@ internal static class Profile
         foreach (var h in mlpPost) loaded.AddReplacement(map.Find(h)!, "replace." + h);
         var edited = Path.Combine(dir, "every.onnx");
         loaded.Save(edited);
+        // The inexact alternative to Where, for comparison: x·keep + values as two broadcast inputs of one value each.
+        var alternative = OnnxModel.Load(model);
+        alternative.SelectNoCacheBranch();
+        foreach (var h in residPost) alternative.AddSteering(map.Find(h)!, "steer." + h);
+        foreach (var h in mlpPost)
+        {
+            alternative.InsertAfter(map.Find(h)!, "Mul", "muladd." + h + ".keep", [Dim.Of(1)]);
+            alternative.InsertAfter(map.Find(h)!, "Add", "muladd." + h + ".values", [Dim.Of(1)]);
+        }
+        var mulAdd = Path.Combine(dir, "every-muladd.onnx");
+        alternative.Save(mulAdd);
         var totals = new Dictionary<string, double>();
-        foreach (var (name, path) in new[] { ("clean", model), ("every", edited) })
+        foreach (var (name, path) in new[] { ("clean", model), ("every", edited), ("every-muladd", mulAdd) })
         {
             using var options = new Ort.SessionOptions { EnableProfiling = true, ProfileOutputPathPrefix = Path.Combine(dir, name) };
             using var session = new Ort.InferenceSession(path, options);
@@ -45,7 +56,7 @@ internal static class Profile
                 byOp[op] = byOp.GetValueOrDefault(op) + us;
                 all += us;
                 var node = e.GetProperty("name").GetString()!;
-                if (node.Contains(".steer", StringComparison.Ordinal) || node.Contains(".replace", StringComparison.Ordinal))
+                if (node.Contains(".steer", StringComparison.Ordinal) || node.Contains(".replace", StringComparison.Ordinal) || node.Contains("muladd.", StringComparison.Ordinal))
                 {
                     edits += us;
                     editOps[op] = editOps.GetValueOrDefault(op) + us;
@@ -58,7 +69,7 @@ internal static class Profile
             foreach (var (op, us) in byOp.OrderByDescending(p => p.Value).Take(12))
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {op,-24} {us / 1000,9:0.00} ms"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"kernel-time ratio every/clean: {totals["every"] / totals["clean"]:0.000}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"kernel-time ratio every/clean: {totals["every"] / totals["clean"]:0.000}, every-muladd/clean {totals["every-muladd"] / totals["clean"]:0.000}"));
     }
 
     private static (string[] Names, Ort.OrtValue[] Values) Feeds(Ort.InferenceSession session, int[][] rows, bool broadcastSteering)
@@ -78,6 +89,7 @@ internal static class Profile
                 _ when name.EndsWith(".vector", StringComparison.Ordinal) => Ort.OrtValue.CreateTensorValueFromMemory(new float[(broadcastSteering ? 1 : b) * d], [broadcastSteering ? 1 : b, d]),
                 _ when name.EndsWith(".positions", StringComparison.Ordinal) => broadcastSteering
                     ? Ort.OrtValue.CreateTensorValueFromMemory(new float[1], [1, 1]) : Ort.OrtValue.CreateTensorValueFromMemory(new float[b * t], [b, t]),
+                _ when name.StartsWith("muladd.", StringComparison.Ordinal) => Ort.OrtValue.CreateTensorValueFromMemory(new[] { name.EndsWith(".keep", StringComparison.Ordinal) ? 1f : 0f }, [1]),
                 _ when name.EndsWith(".keep", StringComparison.Ordinal) => Ort.OrtValue.CreateTensorValueFromMemory(new[] { true }, Enumerable.Repeat(1L, meta.Dimensions.Length).ToArray()),
                 _ when name.EndsWith(".values", StringComparison.Ordinal) => Ort.OrtValue.CreateTensorValueFromMemory(new float[1], Enumerable.Repeat(1L, meta.Dimensions.Length).ToArray()),
                 _ => throw new InvalidOperationException($"The profile does not know how to feed input '{name}'."),
