@@ -35,7 +35,9 @@ internal static class Profile
         var totals = new Dictionary<string, double>();
         foreach (var (name, path) in new[] { ("clean", model), ("every", edited), ("every-muladd", mulAdd) })
         {
-            using var options = new Ort.SessionOptions { EnableProfiling = true, ProfileOutputPathPrefix = Path.Combine(dir, name) };
+            // The prefix first: enabling profiling fixes the output path.
+            using var options = new Ort.SessionOptions { ProfileOutputPathPrefix = Path.Combine(dir, name) };
+            options.EnableProfiling = true;
             using var session = new Ort.InferenceSession(path, options);
             var (names, values) = Feeds(session, rows, broadcastSteering);
             for (var i = 0; i < iterations; i++)
