@@ -32,6 +32,7 @@ public static class CommandLine
         root.Subcommands.Add(Commands.SteerCommand.Create());
         root.Subcommands.Add(Commands.GenerateCommand.Create());
         root.Subcommands.Add(Commands.PatchCommand.Create());
+        root.Subcommands.Add(Commands.AblateCommand.Create());
         root.Subcommands.Add(Commands.SimilarityCommand.Create());
         root.Subcommands.Add(Commands.ReportCommand.Create());
         root.Subcommands.Add(Commands.DatasetCommand.Create());

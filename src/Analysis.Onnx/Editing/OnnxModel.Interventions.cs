@@ -8,17 +8,19 @@ public sealed partial class OnnxModel
     /// <summary>
     /// Steering: <c>x ← x + positions[b, t] · vector[b, :]</c> on a [batch, positions, d] tensor (or one with batch and
     /// positions folded, [batch·positions, d]). Adds the graph inputs "{prefix}.vector" [batch, d] and
-    /// "{prefix}.positions" [batch, positions] of the tensor's element type; scale the vector by α before feeding it, and
-    /// give each row its own vector and mask. Positions of zero (or a zero vector) add an exact zero, so the outputs are
-    /// bit-identical to the unedited model's.
+    /// "{prefix}.positions" [batch, positions] of the tensor's element type, each axis but d also accepting 1 (broadcast);
+    /// scale the vector by α before feeding it, and give each row its own vector and mask. Positions of zero (or a zero
+    /// vector) add an exact zero, so the outputs are bit-identical to the unedited model's.
     /// </summary>
     public InterventionInputs AddSteering(string tensor, string prefix, TensorTypeResolver? resolver = null)
     {
         var type = InterventionTarget(tensor, resolver, out var index);
         var shape = type.Shape!;
         var width = shape[^1];
-        var vector = NewInput(index, $"{prefix}.vector", new TensorType(type.ElementType, [Dim.Named("batch"), width]));
-        var positions = NewInput(index, $"{prefix}.positions", new TensorType(type.ElementType, [Dim.Named("batch"), Dim.Named("positions")]));
+        // Axes of their own, so ONNX Runtime accepts 1 for broadcast: a neutral feed is one zero vector [1, d] and one
+        // zero [1, 1], and the delta [1, 1, d] costs nothing to build (a full [batch, T, d] delta is a pass of its own).
+        var vector = NewInput(index, $"{prefix}.vector", new TensorType(type.ElementType, [Dim.Named($"{prefix}.vector_rows"), width]));
+        var positions = NewInput(index, $"{prefix}.positions", new TensorType(type.ElementType, [Dim.Named($"{prefix}.position_rows"), Dim.Named($"{prefix}.positions")]));
         return Splice(index, tensor, "steer", (emit, original) =>
         {
             var column = emit("Unsqueeze", "positions_column", [positions], [2]); // [batch, positions, 1]
@@ -76,12 +78,14 @@ public sealed partial class OnnxModel
     /// edited value under the old name: consumers, graph outputs and subgraphs see it without being touched.
     /// </summary>
     private InterventionInputs Splice(GraphIndex index, string tensor, string kind,
-        Func<Emit, string, (string OpType, string[] Inputs)> build, Dictionary<string, string> inputs)
+        Func<Emit, string, (string OpType, string[] Inputs)> build, Dictionary<string, string> inputs,
+        Func<string, IEnumerable<NodeProto>>? prelude = null)
     {
         var producer = index.Producers.GetValueOrDefault(tensor);
         var original = producer is not null ? UniqueName(index, $"{tensor}.before_{kind}") : tensor;
         var edited = producer is not null ? tensor : UniqueName(index, $"{tensor}.after_{kind}");
-        var nodes = new List<NodeProto>();
+        // Nodes the edit needs before its own (a spliced encoder reading the original value).
+        var nodes = prelude is null ? new List<NodeProto>() : [.. prelude(original)];
         string Helper(string opType, string suffix, string[] nodeInputs, long[]? axes)
         {
             var name = UniqueName(index, $"{tensor}.{kind}.{suffix}");

@@ -8,4 +8,7 @@ public enum EditKind
 
     /// <summary>Replaces chosen elements with fed values: ablation, patching, clamping ("replace.HOOK.keep" and "replace.HOOK.values").</summary>
     Replace,
+
+    /// <summary>Edits chosen SAE features through a spliced SAE with its error term kept ("sae.HOOK.scale" and "sae.HOOK.shift").</summary>
+    Feature,
 }

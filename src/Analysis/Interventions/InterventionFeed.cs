@@ -14,6 +14,7 @@ public sealed class InterventionFeed
     private readonly Dictionary<InterventionPoint, InterventionInputs> _edits;
     private readonly Dictionary<InterventionPoint, (float[] Vector, float[] Positions)> _steer = [];
     private readonly Dictionary<InterventionPoint, (bool[] Keep, float[] Values)> _replace = [];
+    private readonly Dictionary<InterventionPoint, (float[] Scale, float[] Shift)> _features = [];
 
     internal InterventionFeed(InterventionModel model, IReadOnlyList<int[]> rows, Dictionary<InterventionPoint, InterventionInputs> edits)
     {
@@ -58,6 +59,41 @@ public sealed class InterventionFeed
     /// <summary>The replacement values of a replacement edit, [batch, positions, width].</summary>
     public float[] Values(string hook) => ReplaceArrays(hook).Values;
 
+    /// <summary>
+    /// Edits SAE feature <paramref name="feature"/> at <paramref name="hook"/> in <paramref name="row"/> at
+    /// <paramref name="positions"/> (null: every position of the row): latent ← latent · scale + shift, decoded back into
+    /// the hook with the SAE's error term kept. Zero-ablation: scale 0, shift 0; mean-ablation or clamping to v: scale 0,
+    /// shift v; scaling: scale s, shift 0.
+    /// </summary>
+    public InterventionFeed EditFeature(string hook, int row, int feature, float scale, float shift, IEnumerable<int>? positions = null)
+    {
+        var m = Features(hook);
+        if (feature < 0 || feature >= m) throw new BadInputException($"Feature {feature} is out of range: the SAE at '{hook}' has {m} features (0 to {m - 1}).");
+        var (scales, shifts) = FeatureArrays(hook);
+        foreach (var t in positions ?? Enumerable.Range(0, Rows[row].Length))
+        {
+            var i = (row * Length + t) * m + feature;
+            scales[i] = scale;
+            shifts[i] = shift;
+        }
+        return this;
+    }
+
+    private int Features(string hook) =>
+        _model.Saes.TryGetValue(hook, out var sae) ? sae.DSae : throw new ArgumentException($"The model was not built with an SAE feature edit on '{hook}'; add it to the intervention points.");
+
+    private (float[] Scale, float[] Shift) FeatureArrays(string hook)
+    {
+        var point = Point(hook, EditKind.Feature);
+        if (!_features.TryGetValue(point, out var arrays))
+        {
+            var n = Rows.Count * Length * Features(hook);
+            _features[point] = arrays = (new float[n], new float[n]);
+            Array.Fill(arrays.Scale, 1f);
+        }
+        return arrays;
+    }
+
     private (float[] Vector, float[] Positions) SteerArrays(string hook)
     {
         var point = Point(hook, EditKind.Steer);
@@ -80,9 +116,9 @@ public sealed class InterventionFeed
 
     private InterventionPoint Point(string hook, EditKind kind)
     {
-        var point = new InterventionPoint(hook, kind);
-        return _edits.ContainsKey(point) ? point
-            : throw new ArgumentException($"The model was not built with a {kind} edit on '{hook}'; add it to the intervention points.");
+        foreach (var point in _edits.Keys)
+            if (point.Hook == hook && point.Kind == kind) return point;
+        throw new ArgumentException($"The model was not built with a {kind} edit on '{hook}'; add it to the intervention points.");
     }
 
     /// <summary>The graph inputs of every edit: set ones as given, the rest neutral.</summary>
@@ -94,13 +130,35 @@ public sealed class InterventionFeed
             var d = _model.Widths[point.Hook];
             if (point.Kind == EditKind.Steer)
             {
-                var (v, p) = _steer.TryGetValue(point, out var s) ? s : (new float[b * d], new float[b * Length]);
-                yield return (inputs["vector"], Tensor.Create(v, b, d));
-                yield return (inputs["positions"], Tensor.Create(p, b, Length));
+                if (!_steer.TryGetValue(point, out var s))
+                {
+                    // Untouched: one zero vector and one zero weight, broadcast, instead of a [batch, T, d] delta of zeros.
+                    yield return (inputs["vector"], Tensor.Create(new float[d], 1, d));
+                    yield return (inputs["positions"], Tensor.Create(new float[1], 1, 1));
+                    continue;
+                }
+                yield return (inputs["vector"], Tensor.Create(s.Vector, b, d));
+                yield return (inputs["positions"], Tensor.Create(s.Positions, b, Length));
+            }
+            else if (point.Kind == EditKind.Feature)
+            {
+                var folded = Folded(inputs["scale"]);
+                if (!_features.TryGetValue(point, out var f))
+                {
+                    // Untouched: scale 1 and shift 0, broadcast; z·1 + 0 − z is exactly zero.
+                    long[] unit = folded ? [1, 1] : [1, 1, 1];
+                    yield return (inputs["scale"], Tensor.Create(new[] { 1f }, unit));
+                    yield return (inputs["shift"], Tensor.Create(new float[1], unit));
+                    continue;
+                }
+                var m = Features(point.Hook);
+                long[] shape = folded ? [b * Length, m] : [b, Length, m];
+                yield return (inputs["scale"], Tensor.Create(f.Scale, shape));
+                yield return (inputs["shift"], Tensor.Create(f.Shift, shape));
             }
             else
             {
-                var folded = Folded(inputs);
+                var folded = Folded(inputs["keep"]);
                 if (!_replace.TryGetValue(point, out var r))
                 {
                     // Untouched: one true, broadcast over the whole hook, instead of a mask the size of the activation.
@@ -116,6 +174,6 @@ public sealed class InterventionFeed
         }
     }
 
-    private bool Folded(InterventionInputs inputs) =>
-        _model.Session.Inputs.First(i => i.Name == inputs["keep"]).Shape.Count == 2;
+    private bool Folded(string input) =>
+        _model.Session.Inputs.First(i => i.Name == input).Shape.Count == 2;
 }

@@ -1,5 +1,6 @@
 using Analysis.Extraction;
 using Analysis.Onnx;
+using Analysis.Onnx.Proto;
 using Analysis.Runtime;
 
 namespace Analysis.Interventions;
@@ -15,8 +16,10 @@ public sealed class InterventionModel : IDisposable
     private readonly Dictionary<InterventionPoint, InterventionInputs> _edits;
 
     private InterventionModel(InferenceSession session, Dictionary<InterventionPoint, InterventionInputs> edits,
-        IReadOnlyDictionary<string, string> hookOutputs, IReadOnlyDictionary<string, int> widths, IReadOnlyDictionary<string, HeadOutputs> heads, string logits)
+        IReadOnlyDictionary<string, string> hookOutputs, IReadOnlyDictionary<string, int> widths, IReadOnlyDictionary<string, HeadOutputs> heads,
+        IReadOnlyDictionary<string, Sae.Sae> saes, string logits)
     {
+        Saes = saes;
         Session = session;
         _edits = edits;
         HookOutputs = hookOutputs;
@@ -41,6 +44,9 @@ public sealed class InterventionModel : IDisposable
 
     /// <summary>Per-head output layouts of the <c>blocks.L.attn.hook_z</c> hooks used.</summary>
     public IReadOnlyDictionary<string, HeadOutputs> Heads { get; }
+
+    /// <summary>The SAE spliced in at each hook carrying a <see cref="EditKind.Feature"/> edit.</summary>
+    public IReadOnlyDictionary<string, Sae.Sae> Saes { get; }
 
     /// <summary>The logits output's name.</summary>
     public string LogitsOutput { get; }
@@ -68,13 +74,17 @@ public sealed class InterventionModel : IDisposable
         }
 
         var edits = new Dictionary<InterventionPoint, InterventionInputs>();
+        var saes = new Dictionary<string, Sae.Sae>(StringComparer.Ordinal);
         foreach (var point in points.Distinct())
         {
             try
             {
-                edits[point] = point.Kind == EditKind.Steer
-                    ? model.AddSteering(tensors[point.Hook], point.Prefix)
-                    : model.AddReplacement(tensors[point.Hook], point.Prefix);
+                edits[point] = point.Kind switch
+                {
+                    EditKind.Steer => model.AddSteering(tensors[point.Hook], point.Prefix),
+                    EditKind.Replace => model.AddReplacement(tensors[point.Hook], point.Prefix),
+                    _ => AddFeatureEdit(model, point, tensors[point.Hook], saes),
+                };
             }
             catch (ArgumentException e) { throw new BadInputException($"Cannot intervene on hook '{point.Hook}': {e.Message}", e); }
         }
@@ -86,7 +96,21 @@ public sealed class InterventionModel : IDisposable
         }
         var logits = model.Graph.Output.Any(o => o.Name == "logits") ? "logits" : model.Graph.Output[0].Name;
         var session = OpenSession(model, options ?? SessionOptions.Default);
-        return new InterventionModel(session, edits, outputs, widths, heads, logits);
+        return new InterventionModel(session, edits, outputs, widths, heads, saes, logits);
+    }
+
+    // The SAE's own ONNX export (or one made from its weights) spliced in with its error term.
+    private static InterventionInputs AddFeatureEdit(OnnxModel model, InterventionPoint point, string tensor, Dictionary<string, Sae.Sae> saes)
+    {
+        if (point.Sae is not { } folder || !Sae.Sae.Exists(folder))
+            throw new BadInputException($"'{point.Sae}' is not an SAE folder (no {Sae.Sae.ConfigFile} and {Sae.Sae.WeightsFile}); pass the folder 'analysis sae train' wrote.");
+        if (saes.ContainsKey(point.Hook)) throw new BadInputException($"Hook '{point.Hook}' already carries an SAE; edit features of one SAE per hook.");
+        var sae = Sae.Sae.Load(folder);
+        var onnx = Path.Combine(folder, Sae.Sae.OnnxFile);
+        var graph = ModelProto.Parser.ParseFrom(File.Exists(onnx) ? File.ReadAllBytes(onnx) : Sae.SaeOnnx.Export(sae)).Graph;
+        var inputs = model.AddFeatureEdit(tensor, point.Prefix, graph, "latents", "W_dec");
+        saes[point.Hook] = sae;
+        return inputs;
     }
 
     private static string Resolve(OnnxModel model, HookMap map, string hook, Dictionary<string, HeadOutputs> heads)

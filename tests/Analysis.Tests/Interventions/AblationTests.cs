@@ -96,6 +96,17 @@ public class AblationTests(StoriesActivations stories) : IClassFixture<StoriesAc
         for (var r = 0; r < Rows.Length; r++) Ablation.Apply(feed, model, hook, r, AblationKind.Zero, channels);
         using var ablated = model.Run(feed);
 
+        var edited = HeadZeroed(model, hook, channels);
+        using var session = InferenceSession.FromBytes(edited.ToBytes());
+        using var expected = session.Run(new ModelInputs(session.Inputs).Build(Rows, Rows.Max(r => r.Length), 0), ["logits"]);
+        var maxError = RealPositions(ablated[0].ToArray<float>()).Zip(RealPositions(expected[0].ToArray<float>())).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(maxError <= 1e-5, $"max abs logit difference {maxError:g3}");
+        Assert.Throws<BadInputException>(() => Ablation.HeadChannels(model, hook, 8));
+    }
+
+    /// <summary>stories260k with the head's rows of its output projection (64 wide) zeroed: the head ablated in the weights.</summary>
+    internal static OnnxModel HeadZeroed(InterventionModel model, string hook, int[] channels)
+    {
         var edited = OnnxModel.Load(StoriesActivations.Model);
         var oProj = edited.Graph.Node.Single(n => n.OpType == "MatMul" && n.Input[0] == model.Heads[hook].Tensor);
         var weight = edited.GetInitializer(oProj.Input[1]);
@@ -105,11 +116,7 @@ public class AblationTests(StoriesActivations stories) : IClassFixture<StoriesAc
         zeroed.Dims.Add(weight.Dims);
         edited.Graph.Initializer.Add(zeroed);
         oProj.Input[1] = zeroed.Name;
-        using var session = InferenceSession.FromBytes(edited.ToBytes());
-        using var expected = session.Run(new ModelInputs(session.Inputs).Build(Rows, Rows.Max(r => r.Length), 0), ["logits"]);
-        var maxError = RealPositions(ablated[0].ToArray<float>()).Zip(RealPositions(expected[0].ToArray<float>())).Max(p => Math.Abs(p.First - p.Second));
-        Assert.True(maxError <= 1e-5, $"max abs logit difference {maxError:g3}");
-        Assert.Throws<BadInputException>(() => Ablation.HeadChannels(model, hook, 8));
+        return edited;
     }
 
     // The ablations touch each row's own tokens only, the edited weights padding too: compare the logits of real tokens.

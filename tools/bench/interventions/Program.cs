@@ -1,6 +1,9 @@
-// Intervention overhead: the same batch through the clean model and through models carrying interventions, interleaved
+// Intervention overhead: the same batch through the clean model and through models carrying one or every edit (nothing
+// fed, and fed), interleaved
 // round by round (the order alternating), reported as time ratios to the clean forward pass measured in the same round.
-//   dotnet run -- MODEL.onnx [--rounds 7] [--iterations 20] [--batch 8] [--length 128]
+//   dotnet run -- MODEL.onnx [--rounds 7] [--iterations 20] [--warmup 3] [--batch 8] [--length 128]
+//   dotnet run -- MODEL.onnx --profile DIR [--iterations 3] [--broadcast-steering]   (ORT profiler, kernel time per operator)
+//   dotnet run -- MODEL.onnx --dump DIR                                               (the graphs ORT optimized)
 using System.Diagnostics;
 using System.Globalization;
 using Analysis.Extraction;
@@ -23,6 +26,26 @@ var random = new Random(1);
 var vocab = (int)loaded.Graph.Initializer.Where(t => t.Dims.Count == 2).Max(t => t.Dims[0]);
 var rows = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, length).Select(_ => random.Next(3, Math.Min(vocab, 500))).ToArray()).ToArray();
 
+// --dump DIR: save the graphs ONNX Runtime optimized (clean, one edit, every edit) and stop, to compare node patterns.
+if (Array.IndexOf(args, "--dump") is var dumpAt and >= 0)
+{
+    var dir = args[dumpAt + 1];
+    Directory.CreateDirectory(dir);
+    SessionOptions Dump(string name) => new() { OptimizedModelPath = Path.Combine(dir, name + ".onnx") };
+    using (InferenceSession.Open(model, Dump("clean"))) { }
+    using (InterventionModel.Open(model, [new(middle, EditKind.Steer)], options: Dump("one"))) { }
+    using (InterventionModel.Open(model, [.. residPost.Select(h => new InterventionPoint(h, EditKind.Steer)), .. mlpPost.Select(h => new InterventionPoint(h, EditKind.Replace))], options: Dump("every"))) { }
+    Console.WriteLine($"optimized graphs in {dir}");
+    return;
+}
+
+// --profile DIR: ONNX Runtime's profiler on the clean model and the every-edit model, kernel time per operator.
+if (Array.IndexOf(args, "--profile") is var profileAt and >= 0)
+{
+    Profile.Run(model, args[profileAt + 1], residPost, mlpPost, rows, iterations, Array.IndexOf(args, "--broadcast-steering") >= 0);
+    return;
+}
+
 using var clean = InferenceSession.Open(model);
 var cleanInputs = new ModelInputs(clean.Inputs).Build(rows, length, 0);
 var logits = clean.Outputs.Any(o => o.Name == "logits") ? "logits" : clean.Outputs[0].Name;
@@ -31,19 +54,35 @@ using var every = InterventionModel.Open(model,
     [.. residPost.Select(h => new InterventionPoint(h, EditKind.Steer)), .. mlpPost.Select(h => new InterventionPoint(h, EditKind.Replace))]);
 var direction = Enumerable.Range(0, one.Widths[middle]).Select(i => MathF.Sin(i)).ToArray();
 
-// Each variant: one forward pass, feeds built inside the timed call as a user's run builds them.
+var mlpWidth = mlpPost.Count > 0 ? every.Widths[mlpPost[0]] : 0;
+var edits = residPost.Count + mlpPost.Count;
+
+// Each variant: one forward pass, feeds built inside the timed call as a user's run builds them. "Fed" steers α·v at
+// every position; fed replacements zero-ablate neuron 0 of each MLP at every position (full keep/value arrays).
 var variants = new (string Name, Action Run)[]
 {
-    ("clean", () => { using var r = clean.Run(cleanInputs, [logits]); }),
-    ($"steer {middle}", () =>
+    ("clean model", () => { using var r = clean.Run(cleanInputs, [logits]); }),
+    ("1 edit (steer mid resid_post), nothing fed", () => { using var r = one.Run(one.CreateFeed(rows)); }),
+    ("1 edit (steer mid resid_post), fed", () =>
     {
         var feed = one.CreateFeed(rows);
         for (var b = 0; b < batch; b++) feed.Steer(middle, b, direction, 2f);
         using var r = one.Run(feed);
     }),
-    ($"steer {residPost.Count} resid_post + replace {mlpPost.Count} mlp.hook_post (neutral)", () => { using var r = every.Run(every.CreateFeed(rows)); }),
+    ($"{edits} edits (steer resid_post, replace mlp.hook_post), nothing fed", () => { using var r = every.Run(every.CreateFeed(rows)); }),
+    ($"{edits} edits, all fed", () =>
+    {
+        var feed = every.CreateFeed(rows);
+        for (var b = 0; b < batch; b++)
+        {
+            foreach (var h in residPost) feed.Steer(h, b, direction, 0.5f);
+            foreach (var h in mlpPost) Ablation.Apply(feed, every, h, b, AblationKind.Zero, channels: [0]);
+        }
+        using var r = every.Run(feed);
+    }),
 };
-foreach (var v in variants) for (var i = 0; i < 3; i++) v.Run(); // warm-up
+var warmup = Arg("--warmup", 3);
+foreach (var v in variants) for (var i = 0; i < warmup; i++) v.Run(); // warm-up
 
 var times = variants.Select(_ => new List<double>()).ToArray();
 for (var round = 0; round < rounds; round++)

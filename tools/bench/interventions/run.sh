@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Intervention overhead (issue 16): a forward pass through models with interventions compiled in (one steering edit;
-# steering on every residual stream plus replacement on every MLP activation, fed neutral) vs the clean model, on the
+# Intervention overhead (issue 16): a forward pass through models with interventions compiled in (one steering edit, or
+# steering on every residual stream plus replacement on every MLP activation; nothing fed, and fed) vs the clean model, on the
 # same batch, interleaved, as ratios. Models: stories260k (bundled) and, when present, the GPT-2-small-sized random
 # model of the extraction benchmark (tools/export/gpt2_small_random.py, needs Debian's python3-torch).
 # Usage: tools/bench/interventions/run.sh     (ROUNDS=7 ITERATIONS=20 GPT2_ITERATIONS=3 BATCH=8 LENGTH=128)
+# Where the time goes: dotnet tools/bench/interventions/bin/out/Analysis.Bench.Interventions.dll MODEL --profile DIR --iterations 3 --broadcast-steering
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
