@@ -25,8 +25,10 @@ public static class GenerateCommand
         var clamp = new Option<string[]>("--clamp") { Description = "HOOK:CHANNEL=VALUE: set a channel (e.g. an MLP neuron of blocks.1.mlp.hook_post) to VALUE at every position (repeatable)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (text, token_ids, …) to stdout instead of the readable form." };
         var output = new Option<string?>("--output", "-o", "--out") { Description = "Output directory for results.json (optional)." };
-        var command = new Command("generate", "Continue a prompt by recomputation through our runtime, optionally with steering or clamping beside the clean continuation.")
-            { model, tokenizer, prompt, maxNew, greedy, temperature, topP, seed, steer, clamp, json, output };
+        var backend = new Option<string>("--backend") { Description = "auto (GenAI for models with a KV cache, else recomputation), genai or recompute.", DefaultValueFactory = _ => "auto" };
+        backend.AcceptOnlyFromAmong("auto", "genai", "recompute");
+        var command = new Command("generate", "Continue a prompt (GenAI with the KV cache, or recomputation through our runtime), optionally with steering or clamping beside the clean continuation.")
+            { model, tokenizer, prompt, maxNew, greedy, temperature, topP, seed, steer, clamp, json, output, backend };
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var log = parse.InvocationConfiguration.Output;
@@ -43,7 +45,9 @@ public static class GenerateCommand
                 Steering = (parse.GetValue(steer) ?? []).Select(ParseSteer).ToList(),
                 Clamps = (parse.GetValue(clamp) ?? []).Select(ParseClamp).ToList(),
             };
-            var result = Generator.Run(request);
+            var chosen = parse.GetValue(backend) switch { "genai" => GenerationBackend.GenAi, "recompute" => GenerationBackend.Recompute, _ => GenerationBackend.Auto };
+            var error = parse.InvocationConfiguration.Error;
+            var result = GenerationDispatch.Run(request, chosen, note => error.WriteLine($"analysis: note: {note}"));
             if (parse.GetValue(output) is { } dir) ResultsFile.Save(dir, RunMetadata(parse, modelPath), ("generation", result));
             if (parse.GetValue(json))
             {

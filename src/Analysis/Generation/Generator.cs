@@ -16,7 +16,7 @@ public static class Generator
     public const string Method = "full recomputation per token through our runtime (no KV cache)";
 
     // Decoders drop the leading space of a sequence's first word, so decode prompt + continuation and cut the prompt off.
-    private static string ContinuationText(Tokenizer tokenizer, int[] promptIds, List<int> all)
+    internal static string ContinuationText(Tokenizer tokenizer, int[] promptIds, List<int> all)
     {
         var prompt = tokenizer.Decode(promptIds, skipSpecialTokens: true);
         var whole = tokenizer.Decode(all.ToArray(), skipSpecialTokens: true);
