@@ -49,6 +49,9 @@ public static class GenAiGenerator
             if (s.Direction.Vector.Length != folder.Widths[s.Hook!])
                 throw new BadInputException($"The direction has {s.Direction.Vector.Length} values but hook '{s.Hook}' has {folder.Widths[s.Hook!]} channels; make the direction at a hook of that width.");
 
+        var context = (int)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(folder.ConfigPath))!["model"]!["context_length"]!;
+        if (length > context)
+            throw new BadInputException($"The prompt ({promptIds.Length} tokens) and --max-new-tokens {request.MaxNewTokens} exceed the model's context length of {context} tokens; ask for at most {Math.Max(0, context - promptIds.Length)} new tokens.");
         using var model = Open(folder, request.Model);
         Continuation Generate(bool withEdits, Action<int>? seen)
         {
