@@ -23,8 +23,8 @@ public static class GenAiGenerator
     public const string Method = "ONNX Runtime GenAI 0.18 with the model's KV cache (one token per step)";
 
     /// <summary>Generates; <paramref name="onToken"/> sees each new token of the output row as it comes.</summary>
-    /// <exception cref="BadInputException">The model has no KV cache, GenAI refuses it, or a value cannot be inferred.</exception>
-    /// <exception cref="GenAiUnsupportedException">An intervention GenAI generation cannot carry (the recompute loop can).</exception>
+    /// <exception cref="BadInputException">GenAI refuses the model, or a value cannot be inferred.</exception>
+    /// <exception cref="GenAiUnsupportedException">The model has no KV cache, or an intervention GenAI generation cannot carry (the recompute loop can).</exception>
     public static GenerationResult Run(GenerationRequest request, Action<int>? onToken = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(request.MaxNewTokens);
@@ -88,6 +88,18 @@ public static class GenAiGenerator
         var described = steering.Select(s => $"steer {s.Hook} += {s.Alpha:g4} × ({s.Direction.Source})")
             .Concat(request.Clamps.Select(c => $"clamp {c.Hook}[{c.Channel}] = {c.Value:g4}")).ToArray();
         return new GenerationResult(request.Prompt, promptIds, output, clean, described, Method);
+    }
+
+    /// <summary>
+    /// The folder GenAI runs for <paramref name="request"/>'s model and interventions (the derived model and its inferred
+    /// genai_config.json, in the analysis cache), built on first use: open it with GenAI's own API to generate without us.
+    /// </summary>
+    public static string ModelFolder(GenerationRequest request)
+    {
+        var tokenizer = Tokenizer.Load(request.Tokenizer);
+        var points = request.Steering.Select(s => new InterventionPoint(s.Hook ?? s.Direction.Hook, EditKind.Steer))
+            .Concat(request.Clamps.Select(c => new InterventionPoint(c.Hook, EditKind.Replace))).Distinct().ToList();
+        return GenAiModelFolder.Prepare(request.Model, points, tokenizer, tokenizer.Encode(request.Prompt).Ids.Length + request.MaxNewTokens).Folder;
     }
 
     // Our ORT is mapped first, so GenAI's loader reuses it (it looks for an already loaded libonnxruntime.so).

@@ -26,7 +26,8 @@ internal sealed record GenAiModelFolder(string Folder, KvCacheLayout Cache, IRea
     private sealed record Description(KvCacheLayout Cache, Dictionary<string, Dictionary<string, string>> Edits, Dictionary<string, int> Widths);
 
     /// <summary>The folder for <paramref name="modelPath"/> with <paramref name="points"/> compiled in, built on first use.</summary>
-    /// <exception cref="BadInputException">The model has no KV cache, or an edit or a config value cannot be made.</exception>
+    /// <exception cref="GenAiUnsupportedException">The model has no KV cache, or an edit GenAI cannot carry.</exception>
+    /// <exception cref="BadInputException">An edit or a config value cannot be made.</exception>
     public static GenAiModelFolder Prepare(string modelPath, IReadOnlyList<InterventionPoint> points, Tokenizer tokenizer, int minimumLength)
     {
         var configJson = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "config.json");
@@ -40,8 +41,10 @@ internal sealed record GenAiModelFolder(string Folder, KvCacheLayout Cache, IRea
             return new GenAiModelFolder(folder, saved.Cache, saved.Edits, saved.Widths);
 
         var model = OnnxModel.Load(modelPath);
-        var cache = KvCacheLayout.Find(model)
-            ?? throw new BadInputException($"'{modelPath}' has no KV cache (no past_key_values.N.key inputs), so ONNX Runtime GenAI cannot run it; use --backend recompute, or export the model with its cache (tools/export/llama2c.py --kv-cache, Optimum's text-generation-with-past).");
+        var cache = KvCacheLayout.Find(model);
+        if (cache is null && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder); // no empty entry per plain model
+        if (cache is null)
+            throw new GenAiUnsupportedException($"'{modelPath}' has no KV cache (no past_key_values.N.key inputs), so ONNX Runtime GenAI cannot run it (export it with its cache: tools/export/llama2c.py --kv-cache, Optimum's text-generation-with-past)", noCache: true);
         // GenAI feeds an empty past on the first step, which the with-past branch handles; it never feeds use_cache_branch.
         if (cache.HasCacheBranch) model.SelectBranch(OnnxModel.CacheBranchInput, true);
         var hooks = HookDiscovery.Discover(model);

@@ -1,5 +1,3 @@
-using Analysis.Onnx;
-
 namespace Analysis.Generation;
 
 /// <summary>Chooses the generation backend: models with a KV cache go through GenAI, others through the recompute loop.</summary>
@@ -14,23 +12,16 @@ public static class GenerationDispatch
         Action<string>? note = null, Action<int>? onToken = null)
     {
         if (backend == GenerationBackend.Recompute) return Generator.Run(request, onToken);
-        if (backend == GenerationBackend.Auto && !HasKvCache(request.Model)) return Generator.Run(request, onToken);
+        if (!File.Exists(request.Model)) throw new BadInputException($"The model '{request.Model}' does not exist; pass the path of an .onnx file.");
         try { return GenAiGenerator.Run(request, onToken); }
         catch (GenAiUnsupportedException e) when (backend == GenerationBackend.Auto)
         {
-            note?.Invoke($"generating by recomputation instead of GenAI: {e.Message}.");
+            if (!e.NoCache) note?.Invoke($"generating by recomputation instead of GenAI: {e.Message}.");
             return Generator.Run(request, onToken);
         }
         catch (GenAiUnsupportedException e)
         {
             throw new BadInputException($"--backend genai cannot run this request: {e.Message}; use --backend recompute.", e);
         }
-    }
-
-    /// <summary>Whether the model's signature has past key/value inputs (read from the graph, no session opened).</summary>
-    public static bool HasKvCache(string modelPath)
-    {
-        if (!File.Exists(modelPath)) throw new BadInputException($"The model '{modelPath}' does not exist; pass the path of an .onnx file.");
-        return KvCacheLayout.Find(OnnxModel.Load(modelPath)) is not null;
     }
 }
