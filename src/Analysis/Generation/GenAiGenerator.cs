@@ -83,8 +83,13 @@ public static class GenAiGenerator
             return new Continuation(ids.ToArray(), Generator.ContinuationText(tokenizer, promptIds, [.. promptIds, .. ids]), stopped);
         }
 
-        var clean = intervened ? Generate(false, null) : null;
-        var output = Generate(true, onToken);
+        Continuation Guarded(bool withEdits, Action<int>? seen)
+        {
+            try { return Generate(withEdits, seen); }
+            catch (OnnxRuntimeGenAIException e) { throw Refused(request.Model, folder, e); }
+        }
+        var clean = intervened ? Guarded(false, null) : null;
+        var output = Guarded(true, onToken);
         var described = steering.Select(s => $"steer {s.Hook} += {s.Alpha:g4} × ({s.Direction.Source})")
             .Concat(request.Clamps.Select(c => $"clamp {c.Hook}[{c.Channel}] = {c.Value:g4}")).ToArray();
         return new GenerationResult(request.Prompt, promptIds, output, clean, described, Method);
@@ -107,11 +112,12 @@ public static class GenAiGenerator
     {
         _ = OrtEnvironment.Shared;
         try { return new Model(folder.Folder); }
-        catch (OnnxRuntimeGenAIException e)
-        {
-            throw new BadInputException($"ONNX Runtime GenAI cannot run '{modelPath}' (its config, inferred into {folder.ConfigPath}): {e.Message.TrimEnd('.')}; use --backend recompute.", e);
-        }
+        catch (OnnxRuntimeGenAIException e) { throw Refused(modelPath, folder, e); }
     }
+
+    // GenAI's errors come from the model or the config inferred for it, which the user can only avoid by the other backend.
+    private static BadInputException Refused(string modelPath, GenAiModelFolder folder, OnnxRuntimeGenAIException e) =>
+        new($"ONNX Runtime GenAI cannot run '{modelPath}' (its config, inferred into {folder.ConfigPath}): {e.Message.Trim().TrimEnd('.').ReplaceLineEndings(" ")}; use --backend recompute.", e);
 
     /// <summary>The extra graph inputs of one run, in pinned memory that outlives the generator's steps.</summary>
     private sealed class EditInputs : IDisposable

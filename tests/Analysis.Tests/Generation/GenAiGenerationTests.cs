@@ -121,6 +121,25 @@ public class GenAiGenerationTests
     }
 
     [Fact]
+    public void AModelGenAiRefusesIsBadInputInOneSentence()
+    {
+        // A float attention mask: valid ONNX that our runtime would run, but GenAI wants it of position_ids' type.
+        var dir = Directory.CreateTempSubdirectory("analysis-genai-refused-").FullName;
+        try
+        {
+            var model = Analysis.Onnx.OnnxModel.Load(Path.Combine(StoriesKv, "model.onnx"));
+            model.Graph.Input.Single(i => i.Name == "attention_mask").Type.TensorType.ElemType = (int)Analysis.Onnx.Proto.TensorProto.Types.DataType.Float;
+            model.Save(Path.Combine(dir, "model.onnx"));
+            File.Copy(Path.Combine(StoriesKv, "tokenizer.json"), Path.Combine(dir, "tokenizer.json"));
+            var e = Assert.Throws<BadInputException>(() => GenerationDispatch.Run(Request(Path.Combine(dir, "model.onnx"), "Once", 3), GenerationBackend.GenAi));
+            Assert.StartsWith("ONNX Runtime GenAI cannot run", e.Message);
+            Assert.Contains("attention_mask", e.Message);
+            Assert.DoesNotContain('\n', e.Message);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void GenAiOnAModelWithoutACacheIsBadInputAndAutoRecomputes()
     {
         var plain = Request(Path.Combine(Models.Folder("stories260k"), "model.onnx"), "Once upon a time", 5);
