@@ -13,17 +13,13 @@ from masks import causal_padding_bias_with_past
 class CachedAttention(nn.Module):
     def __init__(self, attn):
         super().__init__()
-        self.n_heads, self.n_kv, self.head_dim = attn.n_heads, attn.n_kv, attn.head_dim
-        self.q_proj, self.k_proj, self.v_proj, self.o_proj = attn.q_proj, attn.k_proj, attn.v_proj, attn.o_proj
+        self.attn = attn  # llama2c.Attention: its projections and RoPE
+        self.n_heads, self.n_kv, self.head_dim, self.o_proj = attn.n_heads, attn.n_kv, attn.head_dim, attn.o_proj
 
     def forward(self, x, cos, sin, bias, past):
-        from llama2c import repeat_kv, rotate_half
+        from llama2c import repeat_kv
         b, t, _ = x.shape
-        q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
-        k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
+        q, k, v = self.attn.project(x, cos, sin)
         if past is not None:
             k = torch.cat((past[0], k), dim=-2)
             v = torch.cat((past[1], v), dim=-2)

@@ -111,13 +111,17 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(c["dim"], self.n_kv * self.head_dim, bias=False)
         self.o_proj = nn.Linear(self.n_heads * self.head_dim, c["dim"], bias=False)
 
-    def forward(self, x, cos, sin, bias):
+    def project(self, x, cos, sin):
+        """Queries, keys (both rotated) and values, [B, heads or kv heads, T, head_dim]."""
         b, t, _ = x.shape
         q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
         v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
+        return q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin, v
+
+    def forward(self, x, cos, sin, bias):
+        b, t, _ = x.shape
+        q, k, v = self.project(x, cos, sin)
         rep = self.n_heads // self.n_kv
         k, v = repeat_kv(k, rep), repeat_kv(v, rep)
         scores = torch.matmul(q, k.transpose(2, 3)) / (self.head_dim ** 0.5) + bias
@@ -274,6 +278,19 @@ def greedy(model, ids, steps, stop_ids):
     return new
 
 
+def hf_config(cfg):
+    """The Hugging Face LlamaConfig fields of the checkpoint (config.json without our provenance)."""
+    return {
+        "architectures": ["LlamaForCausalLM"],
+        "model_type": "llama",
+        "hidden_size": cfg["dim"], "intermediate_size": cfg["hidden_dim"], "num_hidden_layers": cfg["n_layers"],
+        "num_attention_heads": cfg["n_heads"], "num_key_value_heads": cfg["n_kv_heads"],
+        "vocab_size": cfg["vocab_size"], "max_position_embeddings": cfg["max_seq_len"],
+        "rms_norm_eps": cfg["norm_eps"], "rope_theta": cfg["rope_theta"], "hidden_act": "silu",
+        "tie_word_embeddings": cfg["shared_classifier"], "bos_token_id": 1, "eos_token_id": 2,
+    }
+
+
 # ---------------------------------------------------------------- with a KV cache (--kv-cache)
 def past_names(n_layers, prefix):
     return [f"{prefix}.{i}.{kv}" for i in range(n_layers) for kv in ("key", "value")]
@@ -367,13 +384,7 @@ def export_with_past(a, out, cfg, model, vocab, prompt_ids, texts, rows):
                                       "prompt": PROMPT, "prompt_ids": prompt_ids, "max_new_tokens": a.steps, "stop_ids": [1, 2],
                                       "new_ids": gen, "text": text}})
     common.write_json(os.path.join(out, "config.json"), {
-        "architectures": ["LlamaForCausalLM"],
-        "model_type": "llama",
-        "hidden_size": cfg["dim"], "intermediate_size": cfg["hidden_dim"], "num_hidden_layers": cfg["n_layers"],
-        "num_attention_heads": cfg["n_heads"], "num_key_value_heads": cfg["n_kv_heads"],
-        "vocab_size": cfg["vocab_size"], "max_position_embeddings": cfg["max_seq_len"],
-        "rms_norm_eps": cfg["norm_eps"], "rope_theta": cfg["rope_theta"], "hidden_act": "silu",
-        "tie_word_embeddings": cfg["shared_classifier"], "bos_token_id": 1, "eos_token_id": 2, "use_cache": True,
+        **hf_config(cfg), "use_cache": True,
         "analysis": {
             "weights": "real (trained), the weights of stories260k",
             "source": {"checkpoint": os.path.basename(a.checkpoint), "checkpoint_sha256": common.sha256_file(a.checkpoint),
@@ -467,13 +478,7 @@ def main():
                                "new_ids": gen, "text": text}})
 
     common.write_json(os.path.join(out, "config.json"), {
-        "architectures": ["LlamaForCausalLM"],
-        "model_type": "llama",
-        "hidden_size": cfg["dim"], "intermediate_size": cfg["hidden_dim"], "num_hidden_layers": cfg["n_layers"],
-        "num_attention_heads": cfg["n_heads"], "num_key_value_heads": cfg["n_kv_heads"],
-        "vocab_size": cfg["vocab_size"], "max_position_embeddings": cfg["max_seq_len"],
-        "rms_norm_eps": cfg["norm_eps"], "rope_theta": cfg["rope_theta"], "hidden_act": "silu",
-        "tie_word_embeddings": cfg["shared_classifier"], "bos_token_id": 1, "eos_token_id": 2,
+        **hf_config(cfg),
         "analysis": {
             "weights": "real (trained)",
             "source": {"checkpoint": os.path.basename(a.checkpoint), "checkpoint_sha256": common.sha256_file(a.checkpoint),
