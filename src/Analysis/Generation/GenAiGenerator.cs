@@ -27,18 +27,8 @@ public static class GenAiGenerator
     /// <exception cref="GenAiUnsupportedException">The model has no KV cache, or an intervention GenAI generation cannot carry (the recompute loop can).</exception>
     public static GenerationResult Run(GenerationRequest request, Action<int>? onToken = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(request.MaxNewTokens);
         var sampling = request.Sampling.Validated();
-        var tokenizer = Tokenizer.Load(request.Tokenizer);
-        var promptIds = tokenizer.Encode(request.Prompt).Ids;
-        if (promptIds.Length == 0) throw new BadInputException("The prompt has no tokens; give it some text.");
-        var stop = new HashSet<int>();
-        if (tokenizer.EosId is { } eos) stop.Add(eos);
-        if (tokenizer.BosId is { } bos) stop.Add(bos);
-
-        var steering = request.Steering.Select(s => s with { Hook = s.Hook ?? s.Direction.Hook }).ToList();
-        var points = steering.Select(s => new InterventionPoint(s.Hook!, EditKind.Steer))
-            .Concat(request.Clamps.Select(c => new InterventionPoint(c.Hook, EditKind.Replace))).Distinct().ToList();
+        var (tokenizer, promptIds, stop, steering, points) = GenerationPlan.Of(request);
         var intervened = points.Count > 0;
         var length = promptIds.Length + request.MaxNewTokens;
         var folder = GenAiModelFolder.Prepare(request.Model, points, tokenizer, length);
@@ -101,10 +91,8 @@ public static class GenAiGenerator
     /// </summary>
     public static string ModelFolder(GenerationRequest request)
     {
-        var tokenizer = Tokenizer.Load(request.Tokenizer);
-        var points = request.Steering.Select(s => new InterventionPoint(s.Hook ?? s.Direction.Hook, EditKind.Steer))
-            .Concat(request.Clamps.Select(c => new InterventionPoint(c.Hook, EditKind.Replace))).Distinct().ToList();
-        return GenAiModelFolder.Prepare(request.Model, points, tokenizer, tokenizer.Encode(request.Prompt).Ids.Length + request.MaxNewTokens).Folder;
+        var plan = GenerationPlan.Of(request);
+        return GenAiModelFolder.Prepare(request.Model, plan.Points, plan.Tokenizer, plan.PromptIds.Length + request.MaxNewTokens).Folder;
     }
 
     // Our ORT is mapped first, so GenAI's loader reuses it (it looks for an already loaded libonnxruntime.so).
