@@ -278,6 +278,12 @@ def greedy(model, ids, steps, stop_ids):
     return new
 
 
+def generation_reference(method, prompt_ids, steps, new_ids, text):
+    """reference.json's `generation`: the greedy continuation of PROMPT, stopping at <s> or </s>."""
+    return {"method": method, "prompt": PROMPT, "prompt_ids": prompt_ids, "max_new_tokens": steps, "stop_ids": [1, 2],
+            "new_ids": new_ids, "text": text}
+
+
 def hf_config(cfg):
     """The Hugging Face LlamaConfig fields of the checkpoint (config.json without our provenance)."""
     return {
@@ -378,11 +384,9 @@ def export_with_past(a, out, cfg, model, vocab, prompt_ids, texts, rows):
     common.write_reference(os.path.join(out, "reference.json"), "stories260k-kv", cases, tolerance={"abs": 1e-4, "rel": 1e-3},
                            extra={"about": "first-step inputs as Optimum's ORTModelForCausalLM feeds them; the cache inputs "
                                            "(an empty past) are left for the runner to fill",
-                                  "generation": {
-                                      "method": "greedy argmax, full recomputation of the plain model (equal to decoding through "
-                                                "the cache, checked), stop at <s> or </s>",
-                                      "prompt": PROMPT, "prompt_ids": prompt_ids, "max_new_tokens": a.steps, "stop_ids": [1, 2],
-                                      "new_ids": gen, "text": text}})
+                                  "generation": generation_reference(
+                                      "greedy argmax, full recomputation of the plain model (equal to decoding through the cache, "
+                                      "checked), stop at <s> or </s>", prompt_ids, a.steps, gen, text)})
     common.write_json(os.path.join(out, "config.json"), {
         **hf_config(cfg), "use_cache": True,
         "analysis": {
@@ -472,10 +476,8 @@ def main():
     ]
     common.write_reference(os.path.join(out, "reference.json"), "stories260k", cases,
                            tolerance={"abs": 1e-4, "rel": 1e-3},
-                           extra={"generation": {
-                               "method": "greedy argmax, full recomputation, stop at <s> or </s>",
-                               "prompt": PROMPT, "prompt_ids": prompt_ids, "max_new_tokens": a.steps, "stop_ids": [1, 2],
-                               "new_ids": gen, "text": text}})
+                           extra={"generation": generation_reference("greedy argmax, full recomputation, stop at <s> or </s>",
+                                                                     prompt_ids, a.steps, gen, text)})
 
     common.write_json(os.path.join(out, "config.json"), {
         **hf_config(cfg),
