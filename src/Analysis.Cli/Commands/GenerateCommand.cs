@@ -10,6 +10,13 @@ namespace Analysis.Cli.Commands;
 /// <summary>`analysis generate`: continue a prompt (greedy or sampled), optionally steered or clamped, beside the clean continuation.</summary>
 public static class GenerateCommand
 {
+    // One line, snake_case (the lens's nested records too), NaN allowed.
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -23,12 +30,16 @@ public static class GenerateCommand
         var seed = new Option<int>("--seed") { Description = "Random seed for sampling.", DefaultValueFactory = _ => 0 };
         var steer = new Option<string[]>("--steer") { Description = "HOOK=FILE*ALPHA: add ALPHA times the direction in FILE at HOOK at every position (repeatable; HOOK may be empty for the direction's own hook)." };
         var clamp = new Option<string[]>("--clamp") { Description = "HOOK:CHANNEL=VALUE: set a channel (e.g. an MLP neuron of blocks.1.mlp.hook_post) to VALUE at every position (repeatable)." };
+        var lens = new Option<bool>("--lens") { Description = "Run the logit lens on every generated token (of the intervened row when intervening): each layer's top tokens, the generated token's probability and rank, entropy, KL to the final layer." };
+        var hooks = new Option<string[]>("--hooks") { Description = "Residual-stream hooks the lens reads (default: blocks.*.hook_resid_post; the last block's is always added).", AllowMultipleArgumentsPerToken = true };
+        var lensTop = new Option<int>("--lens-top") { Description = "Top tokens kept per layer and step by the lens.", DefaultValueFactory = _ => 5 };
+        var tokenSets = new Option<string?>("--token-sets") { Description = "With --lens: a JSON file of named token sets whose mass is measured per layer (as `analysis lens`)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (text, token_ids, …) to stdout instead of the readable form." };
         var output = new Option<string?>("--output", "-o", "--out") { Description = "Output directory for results.json (optional)." };
-        var backend = new Option<string>("--backend") { Description = "auto (GenAI for models with a KV cache, else recomputation), genai or recompute.", DefaultValueFactory = _ => "auto" };
+        var backend = new Option<string>("--backend") { Description = "auto (GenAI for models with a KV cache, else recomputation; recomputation with --lens), genai or recompute.", DefaultValueFactory = _ => "auto" };
         backend.AcceptOnlyFromAmong("auto", "genai", "recompute");
         var command = new Command("generate", "Continue a prompt (GenAI with the KV cache, or recomputation through our runtime), optionally with steering or clamping beside the clean continuation.")
-            { model, tokenizer, prompt, maxNew, greedy, temperature, topP, seed, steer, clamp, json, output, backend };
+            { model, tokenizer, prompt, maxNew, greedy, temperature, topP, seed, steer, clamp, lens, hooks, lensTop, tokenSets, json, output, backend };
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var log = parse.InvocationConfiguration.Output;
@@ -46,9 +57,23 @@ public static class GenerateCommand
                 Clamps = (parse.GetValue(clamp) ?? []).Select(ParseClamp).ToList(),
             };
             var chosen = parse.GetValue(backend) switch { "genai" => GenerationBackend.GenAi, "recompute" => GenerationBackend.Recompute, _ => GenerationBackend.Auto };
+            var lensWanted = parse.GetValue(lens);
+            if (!lensWanted && new Option[] { hooks, lensTop, tokenSets }.Any(o => parse.GetResult(o) is { Implicit: false }))
+                throw new UserInputException("--hooks, --lens-top and --token-sets configure the logit lens; add --lens.");
+            // The lens observes each step's hooks, which the recompute loop exposes; GenAI generation does not carry it.
+            if (lensWanted && chosen == GenerationBackend.GenAi)
+                throw new UserInputException("--lens runs with the recompute loop, not GenAI; drop --backend genai.");
+            using var stepLens = lensWanted ? GenerationLens.Open(request, parse.GetValue(hooks) is { Length: > 0 } h ? h : ["blocks.*.hook_resid_post"],
+                parse.GetValue(lensTop), parse.GetValue(tokenSets)) : null;
             var error = parse.InvocationConfiguration.Error;
-            var result = GenerationDispatch.Run(request, chosen, note => error.WriteLine($"analysis: note: {note}"));
-            if (parse.GetValue(output) is { } dir) ResultsFile.Save(dir, RunMetadata(parse, modelPath), ("generation", result));
+            var result = stepLens is not null ? Generator.Run(request, observer: stepLens)
+                : GenerationDispatch.Run(request, chosen, note => error.WriteLine($"analysis: note: {note}"));
+            var lensResult = stepLens?.Result;
+            if (parse.GetValue(output) is { } dir)
+            {
+                stepLens?.WriteParquet(dir);
+                ResultsFile.Save(dir, RunMetadata(parse, modelPath), [("generation", result), .. lensResult is null ? [] : new[] { (GenerationLens.Entry, (object)lensResult) }]);
+            }
             if (parse.GetValue(json))
             {
                 log.WriteLine(JsonSerializer.Serialize(new
@@ -57,7 +82,8 @@ public static class GenerateCommand
                     stopped = result.Output.Stopped,
                     clean = result.Clean is { } c ? new { text = c.Text, token_ids = c.TokenIds, stopped = c.Stopped } : null,
                     interventions = result.Interventions, method = result.Method,
-                }));
+                    lens = lensResult,
+                }, JsonOptions));
                 return ExitCodes.Ok;
             }
             if (result.Clean is { } clean)
@@ -70,9 +96,24 @@ public static class GenerateCommand
                 log.WriteLine($"intervened: {result.Prompt}{result.Output.Text}");
             }
             else log.WriteLine(result.Prompt + result.Output.Text);
+            if (lensResult is { Steps.Count: > 0 }) WriteLensTable(log, lensResult);
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    // Per layer: how often its top-1 is the generated token, the token's mean probability, and the mean KL to the final layer.
+    private static void WriteLensTable(TextWriter log, GenerationLensResult lens)
+    {
+        log.WriteLine();
+        log.WriteLine($"Logit lens over {lens.Steps.Count} generated tokens ({lens.Finish}):");
+        log.WriteLine($"  {"hook",-32} {"top-1 = generated",17} {"p(generated)",12} {"KL to final",11} {"entropy",8}");
+        for (var l = 0; l < lens.Hooks.Count; l++)
+        {
+            var layer = lens.Steps.Select(s => s.Layers[l]).ToList();
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {lens.Hooks[l],-32} {layer.Average(x => x.TokenRank == 0 ? 1.0 : 0),17:0.000} {layer.Average(x => x.TokenProbability),12:0.000} {layer.Average(x => x.KlToFinal),11:0.000} {layer.Average(x => x.Entropy),8:0.000}"));
+        }
     }
 
     // HOOK=FILE*ALPHA (the alpha after the last '*', the hook before the first '=').

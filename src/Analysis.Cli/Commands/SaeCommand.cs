@@ -17,6 +17,7 @@ public static class SaeCommand
         command.Subcommands.Add(Encode());
         command.Subcommands.Add(Eval());
         command.Subcommands.Add(Compare());
+        command.Subcommands.Add(SaeFeaturesCommand.Create());
         return command;
     }
 

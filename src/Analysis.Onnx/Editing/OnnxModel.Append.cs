@@ -11,8 +11,8 @@ public sealed partial class OnnxModel
     /// internal tensors get <paramref name="prefix"/>; its outputs become graph outputs. Returns head output → graph output.
     /// With <paramref name="shareInitializers"/> (a head cut from this very model, e.g. by <see cref="ExtractSubgraph"/>),
     /// head initializers whose names this graph has are the same weights and are read, not copied.
-    /// The head's nodes go right after the last node producing a connected tensor, so that ONNX Runtime, which runs nodes
-    /// close to the graph's order, can consume a large tensor (an attention pattern) and free it before the next layer.
+    /// The head's nodes go right after the last node producing a connected tensor. ONNX Runtime may still run them later
+    /// (it orders by data dependencies only); <see cref="ReadAfter"/> pins them before the tensor's other readers.
     /// </summary>
     public IReadOnlyDictionary<string, string> Append(OnnxModel head, IReadOnlyDictionary<string, string> connections, string prefix, bool shareInitializers = false)
     {

@@ -13,7 +13,7 @@ internal sealed record AttentionGraph(string Path, List<AttentionGraphLayer> Lay
 {
     public static AttentionGraph Prepare(string modelPath, IReadOnlyList<string> patterns, string? hookMapPath)
     {
-        var cache = DerivedGraphCache.For("attention", 3, modelPath, hookMapPath, patterns);
+        var cache = DerivedGraphCache.For("attention", 4, modelPath, hookMapPath, patterns);
         if (cache.TryLoad<AttentionGraph>() is { } known) return known with { Path = cache.GraphPath };
 
         var (model, branch, map) = DerivedGraphCache.Open(modelPath, hookMapPath);
@@ -37,6 +37,9 @@ internal sealed record AttentionGraph(string Path, List<AttentionGraphLayer> Lay
         {
             var connections = new Dictionary<string, string>(shared) { [AttentionStatisticsHead.Pattern] = hooks[l].Tensor };
             var outputs = model.Append(head, connections, $"attention/{l}/");
+            // The model's own readers of the pattern wait for the statistics, so each layer's are computed while its
+            // pattern is alive anyway; otherwise ONNX Runtime defers them all to the end and holds every layer's pattern.
+            model.ReadAfter(hooks[l].Tensor, outputs[AttentionStatisticsHead.Sums], $"attention/{l}/after/", $"attention/{l}/");
             foreach (var input in new[] { AttentionStatisticsHead.SelfIndex, AttentionStatisticsHead.PreviousIndex, AttentionStatisticsHead.Weights }) shared[input] = input;
             var heads = types.Find(hooks[l].Tensor)!.Shape![1].Value;
             layers.Add(new AttentionGraphLayer(hooks[l].Name, LayerOf(hooks[l].Name, l), heads, outputs[AttentionStatisticsHead.Sums]));

@@ -55,8 +55,9 @@ public sealed class AttentionStatistics : IDisposable
             throw new BadInputException(e.Message, e);
         }
         var graph = AttentionGraph.Prepare(options.Model, options.Hooks, options.HookMap);
-        // The statistics reduce [heads × T × T] intermediates to a few numbers per head: returning each buffer as soon
-        // as it is dead keeps peak memory near the forward pass instead of holding every layer's intermediates.
+        // The statistics reduce one layer's [heads × T × T] intermediates at a time (AttentionGraph orders them before the
+        // model reads the pattern again); returning each buffer as soon as it is dead, with no arena or memory pattern,
+        // keeps the peak below the bare forward pass's (docs/lens-attention.md, "Memory").
         var session = InferenceSession.Open(graph.Path, new SessionOptions { Device = options.Device, IntraOpThreads = options.Threads, ReuseCpuMemory = false });
         try { return new AttentionStatistics(options, graph, session, tokenizer); }
         catch

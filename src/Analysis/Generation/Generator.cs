@@ -24,13 +24,16 @@ public static class Generator
             : tokenizer.Decode(all.Skip(promptIds.Length).ToArray(), skipSpecialTokens: true);
     }
 
-    /// <summary>Generates; <paramref name="onToken"/> sees each new token of the output row as it comes.</summary>
-    public static GenerationResult Run(GenerationRequest request, Action<int>? onToken = null)
+    /// <summary>
+    /// Generates; <paramref name="onToken"/> sees each new token of the output row as it comes, <paramref name="observer"/>
+    /// each step's choice with its hooks' activations at the choosing position.
+    /// </summary>
+    public static GenerationResult Run(GenerationRequest request, Action<int>? onToken = null, IGenerationObserver? observer = null)
     {
         var sampling = request.Sampling.Validated();
         var (tokenizer, promptIds, stop, steering, points) = GenerationPlan.Of(request);
         var intervened = points.Count > 0;
-        using var model = InterventionModel.Open(request.Model, points);
+        using var model = InterventionModel.Open(request.Model, points, observer?.Hooks);
         foreach (var c in request.Clamps)
             if (c.Channel < 0 || c.Channel >= model.Widths[c.Hook])
                 throw new BadInputException($"Channel {c.Channel} is out of range for hook '{c.Hook}', which has {model.Widths[c.Hook]} channels.");
@@ -55,7 +58,10 @@ public static class Generator
             for (var r = 0; r < rowCount; r++)
             {
                 if (done[r] is not null) continue;
-                var next = sampling.Next(logits.Slice((r * feed.Length + rows[r].Count - 1) * vocab, vocab), randoms[r]);
+                var at = r * feed.Length + rows[r].Count - 1;
+                var next = sampling.Next(logits.Slice(at * vocab, vocab), randoms[r]);
+                if (r == rowCount - 1 && observer is not null)
+                    observer.Observe(step, next, observer.Hooks.Select(h => results[model.HookOutputs[h]].AsSpan<float>().Slice(at * model.Widths[h], model.Widths[h]).ToArray()).ToList());
                 if (stop.Contains(next)) { done[r] = "stop token"; continue; }
                 rows[r].Add(next);
                 if (r == rowCount - 1) onToken?.Invoke(next);

@@ -18,24 +18,9 @@ internal sealed record LensGraph(string Path, ModelFinish Finish, List<LensGraph
         if (cache.TryLoad<LensGraph>() is { } known) return known with { Path = cache.GraphPath };
 
         var (model, branch, map) = DerivedGraphCache.Open(modelPath, hookMapPath);
-        var finish = ModelFinish.Find(model, map, out var reason) ?? throw new BadInputException(reason);
-        List<HookPoint> hooks;
-        try { hooks = map.Resolve(patterns).ToList(); }
-        catch (ArgumentException e) { throw new BadInputException(e.Message, e); }
-        if (!hooks.Any(h => h.Tensor == finish.Residual)) hooks.Add(new HookPoint(finish.ResidualHook, finish.Residual));
+        var (finish, hooks, types) = Resolve(model, map, patterns);
 
-        var types = model.InferTypes();
-        var width = types.Find(finish.Residual)?.Shape?[^1];
-        foreach (var h in hooks)
-            if (types.Find(h.Tensor) is not { Shape.Count: 3 } t || t.Shape[^1].Value != width?.Value)
-                throw new BadInputException($"Hook '{h.Name}' is not a residual-stream tensor ([batch, tokens, {width}]) but {types.Find(h.Tensor)?.ShapeText ?? "of unknown shape"}; the lens reads residual-stream hooks such as 'blocks.*.hook_resid_post'.");
-
-        OnnxModel finishModel;
-        try { finishModel = finish.Cut(model); }
-        catch (ArgumentException e)
-        {
-            throw new BadInputException($"The finish of '{model.Name}' (from '{finish.Residual}' to '{finish.Logits}') cannot be cut out on its own: {e.Message.TrimEnd('.')}.", e);
-        }
+        var finishModel = Cut(model, finish);
         var head = LensStatisticsHead.Build(model.Opset);
         var layers = new List<LensGraphLayer>();
         var shared = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -54,6 +39,33 @@ internal sealed record LensGraph(string Path, ModelFinish Finish, List<LensGraph
         var graph = new LensGraph(cache.GraphPath, finish, layers, types.Find(finish.Logits)?.Shape?[^1].Value, branch?.Describe(), map.Structure);
         cache.SaveDescription(graph);
         return graph;
+    }
+
+    /// <summary>The model's finish and the residual-stream hooks the patterns name, the finish's own input always among them (last when the patterns do not name it).</summary>
+    internal static (ModelFinish Finish, List<HookPoint> Hooks, TensorTypes Types) Resolve(OnnxModel model, HookMap map, IReadOnlyList<string> patterns)
+    {
+        var finish = ModelFinish.Find(model, map, out var reason) ?? throw new BadInputException(reason);
+        List<HookPoint> hooks;
+        try { hooks = map.Resolve(patterns).ToList(); }
+        catch (ArgumentException e) { throw new BadInputException(e.Message, e); }
+        if (!hooks.Any(h => h.Tensor == finish.Residual)) hooks.Add(new HookPoint(finish.ResidualHook, finish.Residual));
+
+        var types = model.InferTypes();
+        var width = types.Find(finish.Residual)?.Shape?[^1];
+        foreach (var h in hooks)
+            if (types.Find(h.Tensor) is not { Shape.Count: 3 } t || t.Shape[^1].Value != width?.Value)
+                throw new BadInputException($"Hook '{h.Name}' is not a residual-stream tensor ([batch, tokens, {width}]) but {types.Find(h.Tensor)?.ShapeText ?? "of unknown shape"}; the lens reads residual-stream hooks such as 'blocks.*.hook_resid_post'.");
+        return (finish, hooks, types);
+    }
+
+    /// <summary>The finish cut out as a small model (input: the residual stream, output: the logits).</summary>
+    internal static OnnxModel Cut(OnnxModel model, ModelFinish finish)
+    {
+        try { return finish.Cut(model); }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException($"The finish of '{model.Name}' (from '{finish.Residual}' to '{finish.Logits}') cannot be cut out on its own: {e.Message.TrimEnd('.')}.", e);
+        }
     }
 }
 

@@ -26,3 +26,14 @@ public sealed record TokenSetSummary(string Name, int Tokens, int Missing);
 /// <summary>One token at one layer, as the lens saw it (a row of the per-token Parquet file).</summary>
 public sealed record LensTokenRow(long ExampleId, int Position, int TokenId, string Token, int Layer, string Hook, int? NextTokenId,
     int? NextTokenRank, float? NextTokenProbability, float Entropy, float KlToFinal, int[] TopIds, float[] TopProbabilities, float[] SetMass);
+
+/// <summary>One layer of the lens at one position.</summary>
+/// <param name="Hook">The residual-stream hook.</param>
+/// <param name="TokenRank">Rank of the token that followed (0 = most likely).</param>
+/// <param name="TokenProbability">Its probability.</param>
+/// <param name="Entropy">Entropy of the layer's distribution, nats.</param>
+/// <param name="KlToFinal">KL(final ‖ layer), nats.</param>
+/// <param name="TopIds">The most likely tokens, most likely first.</param>
+/// <param name="TopProbabilities">Their probabilities.</param>
+/// <param name="SetMass">Probability mass per token set.</param>
+public sealed record StepLensLayer(string Hook, int TokenRank, float TokenProbability, float Entropy, float KlToFinal, int[] TopIds, float[] TopProbabilities, float[] SetMass);

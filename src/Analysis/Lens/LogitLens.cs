@@ -85,7 +85,11 @@ public sealed class LogitLens : IDisposable
     }
 
     /// <summary>Runs the lens over <paramref name="texts"/> (ids are the caller's, passed through to rows).</summary>
-    public LensResult Analyze(IEnumerable<(long Id, string Text)> texts, Action<LensTokenRow>? perToken = null, Action<long>? examplesDone = null)
+    public LensResult Analyze(IEnumerable<(long Id, string Text)> texts, Action<LensTokenRow>? perToken = null, Action<long>? examplesDone = null) =>
+        AnalyzeTokens(texts.Select(t => (t.Id, tokenizer.Encode(t.Text, addSpecialTokens: true, options.MaxLength, Side.Right).Ids.ToArray())), perToken, examplesDone);
+
+    /// <summary>Runs the lens over token sequences already encoded (e.g. a prompt and its generated continuation), truncated to the maximum length.</summary>
+    public LensResult AnalyzeTokens(IEnumerable<(long Id, int[] Ids)> sequences, Action<LensTokenRow>? perToken = null, Action<long>? examplesDone = null)
     {
         var layers = graph.Layers.Count;
         var k = TopK;
@@ -93,10 +97,9 @@ public sealed class LogitLens : IDisposable
         for (var l = 0; l < layers; l++) sums[l] = new LayerSums(Sets.Sets.Count);
         long examples = 0, tokens = 0, predictions = 0;
         var batch = new List<(long Id, int[] Ids)>(options.BatchSize);
-        foreach (var (id, text) in texts)
+        foreach (var (id, ids) in sequences)
         {
-            var encoded = tokenizer.Encode(text, addSpecialTokens: true, options.MaxLength, Side.Right);
-            batch.Add((id, encoded.Ids.ToArray()));
+            batch.Add((id, ids.Length > options.MaxLength ? ids[..options.MaxLength] : ids));
             if (batch.Count == options.BatchSize) Flush();
         }
         Flush();

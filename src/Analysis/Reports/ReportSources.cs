@@ -1,6 +1,7 @@
 using Analysis.Attention;
 using Analysis.Checkpoints;
 using Analysis.Decomposition;
+using Analysis.Generation;
 using Analysis.Interventions;
 using Analysis.Lens;
 using Analysis.Plots;
@@ -26,7 +27,9 @@ internal static class ReportSources
         AttentionSection.Read,
         SaeSection.Read,
         InterventionSection.Read,
+        GenerationLensSection.Read,
         SaeEvalSection.Read,
+        SaeFeaturesSection.Read,
         SimilaritySection.Read,
         CheckpointSection.Read,
     ];

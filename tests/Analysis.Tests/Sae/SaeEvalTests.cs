@@ -103,41 +103,12 @@ public sealed class SaeEvalTests
     {
         using var dir = new Extraction.TempDirectory();
         // Activations of the hook on 40 stories, from the model with the hook exposed as an output.
-        var model = OnnxModel.Load(Model);
-        var exposed = model.ExposeHooks(HookDiscovery.Discover(model).Resolve([Hook])).Single();
-        var tokenizer = Tokenizer.Load(Models.Folder("stories260k"));
-        var acts = new List<float>();
-        using (var session = InferenceSession.FromBytes(model.Proto.ToByteArray()))
-        {
-            var inputs = new ModelInputs(session.Inputs);
-            foreach (var e in ExampleSource.Open(Stories).Read().Take(40))
-            {
-                var ids = tokenizer.Encode(e.Text, addSpecialTokens: true, MaxLength, Side.Right).Ids;
-                using var r = session.Run(inputs.Build([ids], ids.Length, 0), [exposed.Output]);
-                acts.AddRange(r[0].ToArray<float>());
-            }
-        }
-        var x = acts.ToArray();
-        var rows = x.Length / D;
-        var scale = Math.Sqrt(D / (x.Select(v => (double)v * v).Sum() / rows));
-        var scaled = x.Select(v => (float)(v * scale)).ToArray();
-        var centre = new float[D];
-        for (var i = 0; i < rows; i++) for (var t = 0; t < D; t++) centre[t] += scaled[i * D + t] / rows;
-
+        var x = StoriesSae.Activations(40, MaxLength);
         var recovered = new List<double>();
         foreach (var k in new[] { 1, 4 })
         {
-            var spec = new SaeSpec { Architecture = SaeArchitecture.TopK, DIn = D, DSae = 64, K = k, DeadTokens = 2000 };
-            var trainer = new SaeTrainer(spec, SaeWeights.Initial(D, 64, centre, seed: 5));
-            var random = new Random(6);
-            var batch = new float[256 * D];
-            for (var step = 0; step < 300; step++)
-            {
-                for (var b = 0; b < 256; b++) Array.Copy(scaled, random.Next(rows) * D, batch, b * D, D);
-                trainer.Step(batch, 256, 2e-3);
-            }
             var saeDir = Path.Combine(dir.Path, $"k{k}");
-            Analysis.Sae.Sae.FromTraining(spec, trainer.Weights, new SaeInfo { HookName = Hook, ActivationScale = scale }).Save(saeDir);
+            StoriesSae.Train(x, saeDir, latents: 64, k, steps: 300);
             var result = SaeEvaluation.Run(saeDir, Model, Stories, Path.Combine(dir.Path, $"eval{k}"), maxLength: MaxLength, maxSequences: Sequences);
             var detail = $"k={k}: FVU {result.Fvu}, CE clean {result.CeLossClean} spliced {result.CeLossSpliced} zero {result.CeLossZeroAblation} mean {result.CeLossMeanAblation}, recovered {result.CeLossRecovered}, KL {result.KlDiv}";
             Console.WriteLine(detail);
