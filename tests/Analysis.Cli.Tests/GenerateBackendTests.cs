@@ -31,4 +31,18 @@ public class GenerateBackendTests
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
     }
+
+    [Fact]
+    public async Task TheLensRunsWithTheRecomputeLoopAndIsRefusedWithGenAi()
+    {
+        var model = Path.Combine(StoriesKv, "model.onnx");
+        var (code, output, error) = await Cli.Run("generate", "--model", model, "--prompt", "Once upon a time", "--max-new-tokens", "3", "--lens", "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.StartsWith("full recomputation", doc.RootElement.GetProperty("method").GetString());
+        Assert.Equal(3, doc.RootElement.GetProperty("lens").GetProperty("steps").GetArrayLength());
+        (code, output, error) = await Cli.Run("generate", "--model", model, "--prompt", "Once upon a time", "--lens", "--backend", "genai");
+        Assert.True(code == 2, output + error);
+        Assert.Contains("--lens runs with the recompute loop", error);
+    }
 }
