@@ -2,6 +2,13 @@
 """Exports a llama2.c checkpoint (legacy format) and its tokenizer to ONNX + Hugging Face tokenizer.json.
 
     /usr/bin/python3 tools/export/llama2c.py --checkpoint stories260K.bin --tokenizer tok512.bin --out onnx-models/stories260k
+    /usr/bin/python3 tools/export/llama2c.py --checkpoint stories260K.bin --tokenizer tok512.bin --kv-cache --out onnx-models/stories260k-kv
+
+With --kv-cache the model.onnx is the with-past decoder Optimum writes (arch_llama_cache.py): inputs input_ids,
+attention_mask [batch, past + sequence], position_ids, past_key_values.{i}.key/value [batch, kv_heads, past, head_dim];
+outputs logits and present.{i}.key/value. What ONNX Runtime GenAI runs; checked before writing that an empty past gives
+the plain model's logits, that a prefix's present fed back as past gives the full run's logits, and that greedy
+decoding one token at a time through the cache gives the same tokens as full recomputation.
 
 The torch module mirrors Hugging Face's LlamaForCausalLM (q/k/v/o projections with the HF row permutation for
 rotate_half RoPE, repeat_kv for grouped-query attention, RMSNorm, SwiGLU, tied lm_head). Before exporting, its
@@ -20,6 +27,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import arch_llama_cache  # noqa: E402
 import common  # noqa: E402
 import llama2c_tokenizer as tok  # noqa: E402
 from masks import causal_padding_bias  # noqa: E402
@@ -103,13 +111,17 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(c["dim"], self.n_kv * self.head_dim, bias=False)
         self.o_proj = nn.Linear(self.n_heads * self.head_dim, c["dim"], bias=False)
 
-    def forward(self, x, cos, sin, bias):
+    def project(self, x, cos, sin):
+        """Queries, keys (both rotated) and values, [B, heads or kv heads, T, head_dim]."""
         b, t, _ = x.shape
         q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
         v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
+        return q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin, v
+
+    def forward(self, x, cos, sin, bias):
+        b, t, _ = x.shape
+        q, k, v = self.project(x, cos, sin)
         rep = self.n_heads // self.n_kv
         k, v = repeat_kv(k, rep), repeat_kv(v, rep)
         scores = torch.matmul(q, k.transpose(2, 3)) / (self.head_dim ** 0.5) + bias
@@ -266,6 +278,131 @@ def greedy(model, ids, steps, stop_ids):
     return new
 
 
+def generation_reference(method, prompt_ids, steps, new_ids, text):
+    """reference.json's `generation`: the greedy continuation of PROMPT, stopping at <s> or </s>."""
+    return {"method": method, "prompt": PROMPT, "prompt_ids": prompt_ids, "max_new_tokens": steps, "stop_ids": [1, 2],
+            "new_ids": new_ids, "text": text}
+
+
+def hf_config(cfg):
+    """The Hugging Face LlamaConfig fields of the checkpoint (config.json without our provenance)."""
+    return {
+        "architectures": ["LlamaForCausalLM"],
+        "model_type": "llama",
+        "hidden_size": cfg["dim"], "intermediate_size": cfg["hidden_dim"], "num_hidden_layers": cfg["n_layers"],
+        "num_attention_heads": cfg["n_heads"], "num_key_value_heads": cfg["n_kv_heads"],
+        "vocab_size": cfg["vocab_size"], "max_position_embeddings": cfg["max_seq_len"],
+        "rms_norm_eps": cfg["norm_eps"], "rope_theta": cfg["rope_theta"], "hidden_act": "silu",
+        "tie_word_embeddings": cfg["shared_classifier"], "bos_token_id": 1, "eos_token_id": 2,
+    }
+
+
+# ---------------------------------------------------------------- with a KV cache (--kv-cache)
+def past_names(n_layers, prefix):
+    return [f"{prefix}.{i}.{kv}" for i in range(n_layers) for kv in ("key", "value")]
+
+
+def empty_past(cfg, batch):
+    hd = cfg["dim"] // cfg["n_heads"]
+    return tuple((torch.zeros(batch, cfg["n_kv_heads"], 0, hd), torch.zeros(batch, cfg["n_kv_heads"], 0, hd))
+                 for _ in range(cfg["n_layers"]))
+
+
+def hf_position_ids(mask):
+    """What Optimum's ORTModelForCausalLM feeds: the running count of real tokens, 1 on padding."""
+    return (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)
+
+
+def greedy_cached(with_past, cfg, ids, steps, stop_ids):
+    """Greedy decoding through the cache: the prompt once, then one token per step with the present fed back."""
+    new, past, total = [], empty_past(cfg, 1), list(ids)
+    step = torch.tensor([ids])
+    with torch.no_grad():
+        for _ in range(steps):
+            start = len(total) - step.shape[1]
+            positions = torch.arange(start, len(total))[None, :]
+            logits, past = with_past(step, torch.ones(1, len(total), dtype=torch.int64), positions, past)
+            nxt = int(torch.argmax(logits[0, -1]))
+            if nxt in stop_ids:
+                break
+            new.append(nxt)
+            total.append(nxt)
+            step = torch.tensor([[nxt]])
+    return new
+
+
+def export_with_past(a, out, cfg, model, vocab, prompt_ids, texts, rows):
+    with_past = arch_llama_cache.LlamaWithPast(model).eval()
+    ids, mask = common.pad_batch(rows, pad_id=0)
+    positions = hf_position_ids(mask)
+    with torch.no_grad():
+        plain = model(ids, mask)
+        logits, _ = with_past(ids, mask, positions, empty_past(cfg, len(rows)))
+        real = mask[..., None].to(torch.float32)
+        d_empty = float(((logits - plain).abs() * real).max())
+        k = 3
+        _, present = with_past(ids[:, :k], mask[:, :k], positions[:, :k], empty_past(cfg, len(rows)))
+        rest, _ = with_past(ids[:, k:], mask, positions[:, k:], present)
+        d_cache = float(((rest - plain[:, k:]).abs() * real[:, k:]).max())
+    print(f"empty past vs plain model (real tokens): {d_empty:.2e}; prefix of {k} then cached continuation: {d_cache:.2e}")
+    assert d_empty <= 1e-5 and d_cache <= 1e-4
+
+    gen = greedy(model, prompt_ids, a.steps, stop_ids={1, 2})
+    cached = greedy_cached(with_past, cfg, prompt_ids, a.steps, stop_ids={1, 2})
+    print(f"greedy through the cache == full recomputation: {cached == gen} ({len(gen)} tokens)")
+    assert cached == gen
+
+    # Dummy shapes all different, so no dynamic size is mistaken for another while tracing.
+    batch, past, seq = 2, 3, 4
+    g = torch.Generator().manual_seed(0)
+    hd = cfg["dim"] // cfg["n_heads"]
+    dummy_ids = torch.randint(0, cfg["vocab_size"], (batch, seq), generator=g)
+    dummy_past = tuple((torch.randn(batch, cfg["n_kv_heads"], past, hd, generator=g),
+                        torch.randn(batch, cfg["n_kv_heads"], past, hd, generator=g)) for _ in range(cfg["n_layers"]))
+    dummy_mask = torch.ones(batch, past + seq, dtype=torch.int64)
+    dummy_pos = torch.arange(past, past + seq)[None, :].expand(batch, seq).contiguous()
+    past_in, present_out = past_names(cfg["n_layers"], "past_key_values"), past_names(cfg["n_layers"], "present")
+    total = "past_sequence_length + sequence_length"
+    dynamic = {"input_ids": {0: "batch_size", 1: "sequence_length"}, "position_ids": {0: "batch_size", 1: "sequence_length"},
+               "attention_mask": {0: "batch_size", 1: total}, "logits": {0: "batch_size", 1: "sequence_length"},
+               **{n: {0: "batch_size", 2: "past_sequence_length"} for n in past_in},
+               **{n: {0: "batch_size", 2: total} for n in present_out}}
+    model_path = os.path.join(out, "model.onnx")
+    m = common.export_checked(with_past, (dummy_ids, dummy_mask, dummy_pos, dummy_past), model_path, a.opset,
+                              ["input_ids", "attention_mask", "position_ids", *past_in], ["logits", *present_out], dynamic)
+
+    text = tok.decode(vocab, prompt_ids + gen)
+    single_ids = torch.tensor([prompt_ids])
+    single_mask = torch.ones(1, len(prompt_ids), dtype=torch.int64)
+    with torch.no_grad():
+        single, _ = with_past(single_ids, single_mask, hf_position_ids(single_mask), empty_past(cfg, 1))
+    cases = [
+        common.reference_case("prompt", [PROMPT], {"input_ids": single_ids, "attention_mask": single_mask,
+                                                   "position_ids": hf_position_ids(single_mask)}, single),
+        common.reference_case("padded-batch", texts, {"input_ids": ids, "attention_mask": mask, "position_ids": positions}, logits),
+    ]
+    common.write_reference(os.path.join(out, "reference.json"), "stories260k-kv", cases, tolerance={"abs": 1e-4, "rel": 1e-3},
+                           extra={"about": "first-step inputs as Optimum's ORTModelForCausalLM feeds them; the cache inputs "
+                                           "(an empty past) are left for the runner to fill",
+                                  "generation": generation_reference(
+                                      "greedy argmax, full recomputation of the plain model (equal to decoding through the cache, "
+                                      "checked), stop at <s> or </s>", prompt_ids, a.steps, gen, text)})
+    common.write_json(os.path.join(out, "config.json"), {
+        **hf_config(cfg), "use_cache": True,
+        "analysis": {
+            "weights": "real (trained), the weights of stories260k",
+            "source": {"checkpoint": os.path.basename(a.checkpoint), "checkpoint_sha256": common.sha256_file(a.checkpoint),
+                       "tokenizer": os.path.basename(a.tokenizer), "tokenizer_sha256": common.sha256_file(a.tokenizer),
+                       "origin": "karpathy/tinyllamas stories260K (llama2.c legacy format)", "license": "MIT",
+                       "layout": "Hugging Face Optimum's Llama export with a KV cache (with-past decoder)"},
+            "exporter": "tools/export/llama2c.py --kv-cache", "torch": torch.__version__,
+            "onnx": common.describe_onnx(m),
+            "notes": "position_ids drive RoPE; the cache holds keys after RoPE, kv_heads wide (before repeat_kv)",
+        },
+    })
+    print(f"wrote {out}: model.onnx {os.path.getsize(model_path)} bytes, opset {a.opset}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--checkpoint", required=True)
@@ -273,6 +410,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--opset", type=int, default=14)
     ap.add_argument("--steps", type=int, default=100)
+    ap.add_argument("--kv-cache", action="store_true", help="export the with-past decoder (KV cache inputs and outputs)")
     a = ap.parse_args()
     out = common.ensure_dir(a.out)
     torch.set_num_threads(1)
@@ -312,6 +450,8 @@ def main():
 
     texts = [PROMPT, "Lily wanted to play with the big red ball.", "The cat sat."]
     rows = [tok.llama2c_encode(vocab, s) for s in texts]
+    if a.kv_cache:
+        return export_with_past(a, out, cfg, model, vocab, prompt_ids, texts, rows)
     ids, mask = common.pad_batch(rows, pad_id=0)
     model_path = os.path.join(out, "model.onnx")
     m = common.export_onnx(model, {"input_ids": ids, "attention_mask": mask}, model_path, a.opset,
@@ -336,19 +476,11 @@ def main():
     ]
     common.write_reference(os.path.join(out, "reference.json"), "stories260k", cases,
                            tolerance={"abs": 1e-4, "rel": 1e-3},
-                           extra={"generation": {
-                               "method": "greedy argmax, full recomputation, stop at <s> or </s>",
-                               "prompt": PROMPT, "prompt_ids": prompt_ids, "max_new_tokens": a.steps, "stop_ids": [1, 2],
-                               "new_ids": gen, "text": text}})
+                           extra={"generation": generation_reference("greedy argmax, full recomputation, stop at <s> or </s>",
+                                                                     prompt_ids, a.steps, gen, text)})
 
     common.write_json(os.path.join(out, "config.json"), {
-        "architectures": ["LlamaForCausalLM"],
-        "model_type": "llama",
-        "hidden_size": cfg["dim"], "intermediate_size": cfg["hidden_dim"], "num_hidden_layers": cfg["n_layers"],
-        "num_attention_heads": cfg["n_heads"], "num_key_value_heads": cfg["n_kv_heads"],
-        "vocab_size": cfg["vocab_size"], "max_position_embeddings": cfg["max_seq_len"],
-        "rms_norm_eps": cfg["norm_eps"], "rope_theta": cfg["rope_theta"], "hidden_act": "silu",
-        "tie_word_embeddings": cfg["shared_classifier"], "bos_token_id": 1, "eos_token_id": 2,
+        **hf_config(cfg),
         "analysis": {
             "weights": "real (trained)",
             "source": {"checkpoint": os.path.basename(a.checkpoint), "checkpoint_sha256": common.sha256_file(a.checkpoint),

@@ -86,4 +86,18 @@ print(f"SAE step (d 768, 12,288 latents, k 32, batch 4,096): onnx on CUDA {g['to
 assert g["impl"] == "onnx-cuda:0", g["impl"]
 assert abs(g["last_loss"] - c["last_loss"]) <= 1e-3 * abs(c["last_loss"]), "losses differ"
 PY
+echo "== 5. GenAI generation on the GPU build's libonnxruntime.so"
+# GenAI dlopens ONNX Runtime itself: it must reuse ours (the GPU build), and give the reference's greedy tokens.
+ORTGENAI_LOG_ORT_LIB=1 timeout 120 "$analysis" generate --model "$root/onnx-models/stories260k-kv/model.onnx" \
+  --prompt "Once upon a time" --max-new-tokens 100 --json > "$work/genai.json" 2> "$work/genai.log" || fail "generate through GenAI"
+python3 - "$work/genai.json" "$root/onnx-models/stories260k-kv/reference.json" <<'PY' || fail "GenAI generation differs from the reference"
+import json, sys
+out, ref = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))["generation"]["new_ids"]
+assert out["method"].startswith("ONNX Runtime GenAI"), out["method"]
+assert out["token_ids"] == ref, "tokens differ"
+print("GenAI: 100 greedy tokens equal the torch reference")
+PY
+grep -i "onnxruntime" "$work/genai.log" | head -5 || true
+"$analysis" doctor --json | python3 -c 'import json,sys; r=json.load(sys.stdin); assert "CUDAExecutionProvider" in r["providers"]; print("doctor after GenAI: CUDA listed")' \
+  || fail "doctor does not list CUDA"
 echo "gpu/check.sh: all steps passed"

@@ -36,8 +36,10 @@ public static class GenerateCommand
         var tokenSets = new Option<string?>("--token-sets") { Description = "With --lens: a JSON file of named token sets whose mass is measured per layer (as `analysis lens`)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (text, token_ids, …) to stdout instead of the readable form." };
         var output = new Option<string?>("--output", "-o", "--out") { Description = "Output directory for results.json (optional)." };
-        var command = new Command("generate", "Continue a prompt by recomputation through our runtime, optionally with steering or clamping beside the clean continuation.")
-            { model, tokenizer, prompt, maxNew, greedy, temperature, topP, seed, steer, clamp, lens, hooks, lensTop, tokenSets, json, output };
+        var backend = new Option<string>("--backend") { Description = "auto (GenAI for models with a KV cache, else recomputation; recomputation with --lens), genai or recompute.", DefaultValueFactory = _ => "auto" };
+        backend.AcceptOnlyFromAmong("auto", "genai", "recompute");
+        var command = new Command("generate", "Continue a prompt (GenAI with the KV cache, or recomputation through our runtime), optionally with steering or clamping beside the clean continuation.")
+            { model, tokenizer, prompt, maxNew, greedy, temperature, topP, seed, steer, clamp, lens, hooks, lensTop, tokenSets, json, output, backend };
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var log = parse.InvocationConfiguration.Output;
@@ -54,12 +56,18 @@ public static class GenerateCommand
                 Steering = (parse.GetValue(steer) ?? []).Select(ParseSteer).ToList(),
                 Clamps = (parse.GetValue(clamp) ?? []).Select(ParseClamp).ToList(),
             };
+            var chosen = parse.GetValue(backend) switch { "genai" => GenerationBackend.GenAi, "recompute" => GenerationBackend.Recompute, _ => GenerationBackend.Auto };
             var lensWanted = parse.GetValue(lens);
             if (!lensWanted && new Option[] { hooks, lensTop, tokenSets }.Any(o => parse.GetResult(o) is { Implicit: false }))
                 throw new UserInputException("--hooks, --lens-top and --token-sets configure the logit lens; add --lens.");
+            // The lens observes each step's hooks, which the recompute loop exposes; GenAI generation does not carry it.
+            if (lensWanted && chosen == GenerationBackend.GenAi)
+                throw new UserInputException("--lens runs with the recompute loop, not GenAI; drop --backend genai.");
             using var stepLens = lensWanted ? GenerationLens.Open(request, parse.GetValue(hooks) is { Length: > 0 } h ? h : ["blocks.*.hook_resid_post"],
                 parse.GetValue(lensTop), parse.GetValue(tokenSets)) : null;
-            var result = Generator.Run(request, observer: stepLens);
+            var error = parse.InvocationConfiguration.Error;
+            var result = stepLens is not null ? Generator.Run(request, observer: stepLens)
+                : GenerationDispatch.Run(request, chosen, note => error.WriteLine($"analysis: note: {note}"));
             var lensResult = stepLens?.Result;
             if (parse.GetValue(output) is { } dir)
             {

@@ -16,7 +16,7 @@ public static class Generator
     public const string Method = "full recomputation per token through our runtime (no KV cache)";
 
     // Decoders drop the leading space of a sequence's first word, so decode prompt + continuation and cut the prompt off.
-    private static string ContinuationText(Tokenizer tokenizer, int[] promptIds, List<int> all)
+    internal static string ContinuationText(Tokenizer tokenizer, int[] promptIds, List<int> all)
     {
         var prompt = tokenizer.Decode(promptIds, skipSpecialTokens: true);
         var whole = tokenizer.Decode(all.ToArray(), skipSpecialTokens: true);
@@ -30,18 +30,8 @@ public static class Generator
     /// </summary>
     public static GenerationResult Run(GenerationRequest request, Action<int>? onToken = null, IGenerationObserver? observer = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(request.MaxNewTokens);
         var sampling = request.Sampling.Validated();
-        var tokenizer = Tokenizer.Load(request.Tokenizer);
-        var promptIds = tokenizer.Encode(request.Prompt).Ids;
-        if (promptIds.Length == 0) throw new BadInputException("The prompt has no tokens; give it some text.");
-        var stop = new HashSet<int>();
-        if (tokenizer.EosId is { } eos) stop.Add(eos);
-        if (tokenizer.BosId is { } bos) stop.Add(bos);
-
-        var steering = request.Steering.Select(s => s with { Hook = s.Hook ?? s.Direction.Hook }).ToList();
-        var points = steering.Select(s => new InterventionPoint(s.Hook!, EditKind.Steer))
-            .Concat(request.Clamps.Select(c => new InterventionPoint(c.Hook, EditKind.Replace))).Distinct().ToList();
+        var (tokenizer, promptIds, stop, steering, points) = GenerationPlan.Of(request);
         var intervened = points.Count > 0;
         using var model = InterventionModel.Open(request.Model, points, observer?.Hooks);
         foreach (var c in request.Clamps)

@@ -10,5 +10,5 @@ internal static class Models
 
     public static string Folder(string name) => Path.Combine(Root, "onnx-models", name);
 
-    public static TheoryData<string> All => new() { "stories260k", "gpt2-tiny", "bert-tiny", "neox-tiny", "gpt2-tiny-optimum" };
+    public static TheoryData<string> All => new() { "stories260k", "gpt2-tiny", "bert-tiny", "neox-tiny", "gpt2-tiny-optimum", "stories260k-kv" };
 }
