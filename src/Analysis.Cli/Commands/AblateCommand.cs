@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Analysis.Extraction;
 using Analysis.Interventions;
 
 namespace Analysis.Cli.Commands;
@@ -32,7 +33,7 @@ public static class AblateCommand
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var log = parse.InvocationConfiguration.Output;
-            var modelPath = parse.GetValue(model)!;
+            var modelPath = ModelPath.File(parse.GetValue(model)!);
             var texts = (parse.GetValue(prompt) ?? []).ToList();
             if (parse.GetValue(data) is { } file) texts.AddRange(PromptFile.Read(file).Take(parse.GetValue(maxSequences)));
             var kind = parse.GetValue(mode) switch
@@ -45,7 +46,7 @@ public static class AblateCommand
             var last = 0;
             var result = AblationSweep.Run(new AblationRequest
             {
-                Model = modelPath, Tokenizer = parse.GetValue(tokenizer) ?? GenerateCommand.DefaultTokenizer(modelPath), Texts = texts,
+                Model = modelPath, Tokenizer = parse.GetValue(tokenizer) ?? ModelPath.DefaultTokenizer(modelPath), Texts = texts,
                 Hooks = parse.GetValue(hook) ?? [], Heads = parse.GetValue(heads), Neurons = parse.GetValue(neurons) ?? [],
                 Sae = parse.GetValue(sae), Features = parse.GetValue(feature), SaeHook = parse.GetValue(saeHook), Kind = kind,
                 MeanData = parse.GetValue(meanData), Targets = parse.GetValue(target) ?? [], MaxLength = parse.GetValue(maxLength),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Analysis.Attention;
 using Analysis.Cli.Rendering;
+using Analysis.Extraction;
 using Analysis.Runtime;
 
 namespace Analysis.Cli.Commands;
@@ -31,12 +32,12 @@ public static class AttentionCommand
         };
         command.SetAction(CommandErrors.Guard(parse =>
         {
-            var modelPath = parse.GetValue(model)!;
+            var modelPath = ModelPath.File(parse.GetValue(model)!);
             var request = new AttentionRequest
             {
                 Attention = new AttentionOptions
                 {
-                    Model = modelPath, Tokenizer = parse.GetValue(tokenizer) ?? ExtractCommand.DefaultTokenizer(modelPath),
+                    Model = modelPath, Tokenizer = parse.GetValue(tokenizer) ?? ModelPath.DefaultTokenizer(modelPath),
                     Hooks = parse.GetValue(hooks)!, HookMap = parse.GetValue(hookMap), DormantThreshold = parse.GetValue(threshold),
                     ViewerExamples = parse.GetValue(viewer), MaxLength = parse.GetValue(maxLength), BatchSize = parse.GetValue(batchSize),
                     Device = Device.Parse(parse.GetValue(device)!), Threads = parse.GetValue(threads),

@@ -54,7 +54,7 @@ public static class ExtractCommand
             var request = new ExtractionRequest
             {
                 Model = modelPath,
-                Tokenizer = parse.GetValue(tokenizer) ?? (family ? "" : DefaultTokenizer(modelPath)),
+                Tokenizer = parse.GetValue(tokenizer) ?? (family ? "" : ModelPath.DefaultTokenizer(modelPath)),
                 Data = parse.GetValue(data)!,
                 Output = parse.GetValue(output)!,
                 Hooks = [.. parse.GetValue(hooks) ?? [], .. parse.GetValue(tensors) ?? []],
@@ -139,13 +139,6 @@ public static class ExtractCommand
         output.WriteLine(s.DatasetComplete
             ? $"  dataset complete: {Path.Combine(s.Output, DatasetDirectory.ManifestFile)}"
             : $"  dataset incomplete: {s.MissingParts.Count} part(s) belong to other shards or are unfinished; the last shard to finish writes the manifest (or run 'analysis dataset merge-manifest {s.Output}')");
-    }
-
-    internal static string DefaultTokenizer(string model)
-    {
-        var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(model))!, "tokenizer.json");
-        if (File.Exists(beside)) return beside;
-        throw new UserInputException($"No --tokenizer given and no tokenizer.json beside '{model}'; pass --tokenizer PATH.");
     }
 
     private static ParquetCompression ParseCompression(string text) => text.ToLowerInvariant() switch

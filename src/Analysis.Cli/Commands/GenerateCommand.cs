@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Analysis.Extraction;
 using Analysis.Generation;
 using Analysis.Interventions;
 using Analysis.Results;
@@ -43,14 +44,14 @@ public static class GenerateCommand
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var log = parse.InvocationConfiguration.Output;
-            var modelPath = parse.GetValue(model)!;
+            var modelPath = ModelPath.File(parse.GetValue(model)!);
             var sampled = parse.GetValue(temperature) is not null || parse.GetValue(topP) is not null;
             if (sampled && parse.GetValue(greedy)) throw new UserInputException("--greedy cannot be combined with --temperature or --top-p; choose one way of decoding.");
             var maxNewTokens = parse.GetValue(maxNew);
             if (maxNewTokens < 0) throw new UserInputException($"--max-new-tokens must be 0 or more, not {maxNewTokens}.");
             var request = new GenerationRequest
             {
-                Model = modelPath, Tokenizer = parse.GetValue(tokenizer) ?? DefaultTokenizer(modelPath), Prompt = parse.GetValue(prompt)!,
+                Model = modelPath, Tokenizer = parse.GetValue(tokenizer) ?? ModelPath.DefaultTokenizer(modelPath), Prompt = parse.GetValue(prompt)!,
                 MaxNewTokens = maxNewTokens,
                 Sampling = sampled ? new Sampling(false, parse.GetValue(temperature) ?? 1, parse.GetValue(topP) ?? 1, parse.GetValue(seed)) : Sampling.GreedyDecoding,
                 Steering = (parse.GetValue(steer) ?? []).Select(ParseSteer).ToList(),
@@ -136,13 +137,6 @@ public static class GenerateCommand
             || !float.TryParse(text[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             throw new UserInputException($"--clamp '{text}' is not HOOK:CHANNEL=VALUE (e.g. blocks.1.mlp.hook_post:17=3.5).");
         return new ClampEdit(text[..colon], channel, value);
-    }
-
-    internal static string DefaultTokenizer(string model)
-    {
-        var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(model))!, "tokenizer.json");
-        if (File.Exists(beside)) return beside;
-        throw new UserInputException($"No --tokenizer given and no tokenizer.json beside '{model}'; pass --tokenizer PATH.");
     }
 
     internal static Dictionary<string, string> RunMetadata(ParseResult parse, string model) => new()

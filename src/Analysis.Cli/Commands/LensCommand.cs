@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Analysis.Cli.Rendering;
+using Analysis.Extraction;
 using Analysis.Lens;
 using Analysis.Runtime;
 
@@ -31,12 +32,12 @@ public static class LensCommand
         };
         command.SetAction(CommandErrors.Guard(parse =>
         {
-            var modelPath = parse.GetValue(model)!;
+            var modelPath = ModelPath.File(parse.GetValue(model)!);
             var request = new LensRequest
             {
                 Lens = new LensOptions
                 {
-                    Model = modelPath, Tokenizer = parse.GetValue(tokenizer) ?? ExtractCommand.DefaultTokenizer(modelPath),
+                    Model = modelPath, Tokenizer = parse.GetValue(tokenizer) ?? ModelPath.DefaultTokenizer(modelPath),
                     Hooks = parse.GetValue(hooks)!, HookMap = parse.GetValue(hookMap), TopK = parse.GetValue(topK),
                     TokenSets = parse.GetValue(tokenSets), MaxLength = parse.GetValue(maxLength), BatchSize = parse.GetValue(batchSize),
                     Device = Device.Parse(parse.GetValue(device)!), Threads = parse.GetValue(threads),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Analysis.Extraction;
 using Analysis.Interventions;
 
 namespace Analysis.Cli.Commands;
@@ -19,11 +20,11 @@ public static class PatchCommand
         command.SetAction(CommandErrors.Guard(parse =>
         {
             var log = parse.InvocationConfiguration.Output;
-            var modelPath = parse.GetValue(model)!;
+            var modelPath = ModelPath.File(parse.GetValue(model)!);
             var patterns = parse.GetValue(hooks) is { Length: > 0 } h ? h : ["blocks.*.hook_resid_pre"];
             var result = PatchingSweep.Run(new PatchingRequest
             {
-                Model = modelPath, Tokenizer = parse.GetValue(tokenizer) ?? GenerateCommand.DefaultTokenizer(modelPath),
+                Model = modelPath, Tokenizer = parse.GetValue(tokenizer) ?? ModelPath.DefaultTokenizer(modelPath),
                 Pairs = PatchPair.Read(parse.GetValue(pairs)!), Hooks = patterns, Output = parse.GetValue(output),
                 Metadata = GenerateCommand.RunMetadata(parse, modelPath),
             }, hook => log.WriteLine($"  patched {hook}"));

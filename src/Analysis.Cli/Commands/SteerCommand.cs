@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Analysis.Extraction;
 using Analysis.Interventions;
 
 namespace Analysis.Cli.Commands;
@@ -30,7 +31,7 @@ public static class SteerCommand
             if (parse.GetValue(data) is { } file) prompts.AddRange(PromptFile.Read(file));
             var result = SteeringExperiment.Run(new SteeringRequest
             {
-                Model = parse.GetValue(model)!, Tokenizer = parse.GetValue(tokenizer) ?? GenerateCommand.DefaultTokenizer(parse.GetValue(model)!),
+                Model = ModelPath.File(parse.GetValue(model)!), Tokenizer = parse.GetValue(tokenizer) ?? ModelPath.DefaultTokenizer(parse.GetValue(model)!),
                 Prompts = prompts, Hook = parse.GetValue(hook), Direction = Direction.Load(parse.GetValue(direction)!),
                 Alphas = ParseAlphas(parse.GetValue(alpha)!), Targets = parse.GetValue(target) ?? [], AllPositions = !parse.GetValue(lastOnly),
                 TopK = parse.GetValue(top), Output = parse.GetValue(output), Metadata = GenerateCommand.RunMetadata(parse, parse.GetValue(model)!),
