@@ -46,6 +46,8 @@ public static class SaeCompareSection
         if (pairs.Length > 0 || series.Length > 0) yield return Render(pairs, series, counts);
     }
 
+    private const int PairsPerChart = 10;
+
     /// <summary>Renders the charts and tables.</summary>
     public static ReportSection Render(Summary[] pairs, Series[] series, SaeCompareEntry[] counts)
     {
@@ -56,12 +58,19 @@ public static class SaeCompareSection
         if (pairs.Length > 0)
         {
             var bins = pairs[0].BestCosineHistogram.Length;
-            var chart = new LineChart("Best cosine of each latent in the next SAE", [.. Enumerable.Range(0, bins).Select(i => (-1 + (i + 0.5) * 2.0 / bins).ToString("0.00", CultureInfo.InvariantCulture))], "best cosine", "latents");
-            for (var p = 0; p < Math.Min(pairs.Length, 10); p++)
-                if (pairs[p].BestCosineHistogram.Length == bins)
-                    chart.Add(pairs[p].Label, Colors[p % Colors.Length], [.. pairs[p].BestCosineHistogram.Select(c => (double)c)], dashed: p >= Colors.Length);
-            html.Append(chart.Render(0));
-            plots++;
+            string[] centres = [.. Enumerable.Range(0, bins).Select(i => (-1 + (i + 0.5) * 2.0 / bins).ToString("0.00", CultureInfo.InvariantCulture))];
+            // Ten pairs a chart, so that every pair is drawn and each chart stays readable.
+            for (var start = 0; start < pairs.Length; start += PairsPerChart)
+            {
+                var end = Math.Min(pairs.Length, start + PairsPerChart);
+                var title = "Best cosine of each latent in the next SAE" + (pairs.Length > PairsPerChart ? $" (pairs {start + 1}–{end})" : "");
+                var chart = new LineChart(title, centres, "best cosine", "latents");
+                for (var p = start; p < end; p++)
+                    if (pairs[p].BestCosineHistogram.Length == bins)
+                        chart.Add(pairs[p].Label, Colors[(p - start) % Colors.Length], [.. pairs[p].BestCosineHistogram.Select(c => (double)c)], dashed: p - start >= Colors.Length);
+                html.Append(chart.Render(0));
+                plots++;
+            }
         }
         foreach (var group in GroupBySteps(series, s => s.Steps))
         {
