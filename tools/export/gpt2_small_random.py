@@ -20,6 +20,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arch_gpt2  # noqa: E402
 import common  # noqa: E402
 
+# ../shared beside the repository (models and tokenizers we may not commit); CI has it too.
+SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared")
+
 
 def default_out():
     cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -43,7 +46,7 @@ def hf_init(model, seed):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=default_out())
-    ap.add_argument("--tokenizer", default="/work/shared/tokenizers/gpt2", help="folder with GPT-2's tokenizer.json")
+    ap.add_argument("--tokenizer", default=os.path.join(SHARED, "tokenizers/gpt2"), help="folder with GPT-2's tokenizer.json")
     ap.add_argument("--opset", type=int, default=17)
     ap.add_argument("--seed", type=int, default=124)
     ap.add_argument("--force", action="store_true")

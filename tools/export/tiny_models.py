@@ -19,6 +19,9 @@ import arch_neox  # noqa: E402
 import common  # noqa: E402
 import tiny_tokenizers  # noqa: E402
 
+# ../shared beside the repository (models and tokenizers we may not commit); CI has it too.
+SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared")
+
 TEXTS = ["Once upon a time, there was a little girl.", "The quick brown fox jumps over the lazy dog.", "Hello world"]
 
 
@@ -89,7 +92,7 @@ def cfg_max(cfg):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--tokenizers", default="/work/shared/tokenizers", help="folder with gpt2/ and bert-minilm/")
+    ap.add_argument("--tokenizers", default=os.path.join(SHARED, "tokenizers"), help="folder with gpt2/ and bert-minilm/")
     ap.add_argument("--out", default="onnx-models")
     a = ap.parse_args()
     torch.set_num_threads(1)

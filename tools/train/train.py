@@ -35,6 +35,9 @@ import common  # noqa: E402
 import llama2c  # noqa: E402
 import llama2c_tokenizer as tok  # noqa: E402
 
+# ../shared beside the repository (models and tokenizers we may not commit); CI has it too.
+SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared")
+
 SEED = 20240517
 # The corpus with the default settings (stories, longest story, sampling batch) and its sha256: the cached file is
 # checked against it, and a regenerated one must equal it.
@@ -504,9 +507,9 @@ def main():
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
-    ap.add_argument("--teacher", default="/work/shared/models/llama2c-stories260K/stories260K.bin",
+    ap.add_argument("--teacher", default=os.path.join(SHARED, "models/llama2c-stories260K/stories260K.bin"),
                     help="llama2.c checkpoint the corpus is sampled from (stories260K.bin)")
-    ap.add_argument("--tokenizer", default="/work/shared/models/llama2c-stories260K/tok512.bin")
+    ap.add_argument("--tokenizer", default=os.path.join(SHARED, "models/llama2c-stories260K/tok512.bin"))
     ap.add_argument("--sizes", default="small,large")
     ap.add_argument("--stories", type=int, default=CORPUS_DEFAULTS[0], help="stories sampled for the corpus")
     ap.add_argument("--story-tokens", type=int, default=CORPUS_DEFAULTS[1], help="longest story, in tokens")
