@@ -17,4 +17,15 @@ internal static class Cli
         var code = await CommandLine.RunAsync(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
+
+    /// <summary>`analysis ARGS` is refused as bad input: exit 2, one sentence naming <paramref name="expected"/>, no stack trace, no output folder.</summary>
+    public static async Task AssertBadInput(string[] args, string expected, string output)
+    {
+        var (code, _, error) = await Run(args);
+        Assert.True(code == 2, $"{string.Join(' ', args)} → {code}: {error}");
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(Directory.Exists(output), $"{expected}: the output folder was left behind");
+    }
 }

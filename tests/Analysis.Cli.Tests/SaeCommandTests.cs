@@ -107,15 +107,7 @@ public sealed class SaeCommandTests
                 (Train(nan, output), "NaN"),
                 ([.. Train(data, output), "--architecture", "gated"], "Unknown SAE architecture 'gated'"),
             };
-            foreach (var (args, expected) in cases)
-            {
-                var (code, _, error) = await Cli.Run(args);
-                Assert.True(code == 2, $"{string.Join(' ', args)} → {code}: {error}");
-                Assert.Contains(expected, error);
-                Assert.DoesNotContain("   at ", error);
-                Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-                Assert.False(Directory.Exists(output), $"{expected}: the output folder was left behind");
-            }
+            foreach (var (args, expected) in cases) await Cli.AssertBadInput(args, expected, output);
 
             // An output folder holding another SAE (other settings) is refused, and left as it was.
             var (ok, o, e) = await Cli.Run(Train(data, output));

@@ -40,16 +40,6 @@ public sealed class SaeEvalCompareCommandTests
         return dir;
     }
 
-    private static async Task AssertBadInput(string[] args, string expected, string output)
-    {
-        var (code, _, error) = await Cli.Run(args);
-        Assert.True(code == 2, $"{string.Join(' ', args)} → {code}: {error}");
-        Assert.Contains(expected, error);
-        Assert.DoesNotContain("   at ", error);
-        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.False(Directory.Exists(output), $"{expected}: the output folder was left behind");
-    }
-
     [Fact]
     public async Task Eval_writes_eval_json_and_the_spliced_model_and_refuses_bad_input()
     {
@@ -79,9 +69,9 @@ public sealed class SaeEvalCompareCommandTests
 
             var wrongHook = SaveRandomSae(Path.Combine(temp, "wrong-hook"), "blocks.9.hook_resid_post", 64, 4);
             var bad = Path.Combine(temp, "bad");
-            await AssertBadInput(Eval(Path.Combine(temp, "missing"), bad), "is not an SAE folder", bad);
-            await AssertBadInput(Eval(wrongHook, bad), "blocks.9.hook_resid_post", bad);
-            await AssertBadInput([.. Eval(sae, bad).Select(a => a == "24" ? "1" : a)], "--max-length 1", bad);
+            await Cli.AssertBadInput(Eval(Path.Combine(temp, "missing"), bad), "is not an SAE folder", bad);
+            await Cli.AssertBadInput(Eval(wrongHook, bad), "blocks.9.hook_resid_post", bad);
+            await Cli.AssertBadInput([.. Eval(sae, bad).Select(a => a == "24" ? "1" : a)], "--max-length 1", bad);
         }
         finally { Directory.Delete(temp, true); }
     }
@@ -132,15 +122,15 @@ public sealed class SaeEvalCompareCommandTests
             var wide = SaveRandomSae(Path.Combine(temp, "wide"), Hook, 2 * D, 5);
             var elsewhere = SaveRandomSae(Path.Combine(temp, "elsewhere"), "blocks.7.hook_resid_post", D, 6);
             var bad = Path.Combine(temp, "bad");
-            await AssertBadInput(["sae", "compare", a, "-o", bad], "at least two SAE folders", bad);
-            await AssertBadInput(["sae", "compare", a, Path.Combine(temp, "missing"), "-o", bad], "is not an SAE folder", bad);
-            await AssertBadInput(["sae", "compare", a, wide, "-o", bad], "different widths", bad);
-            await AssertBadInput(["sae", "compare", a, reversed, "--steps", "1", "-o", bad], "--steps gives 1 steps for 2 SAE arguments", bad);
-            await AssertBadInput(["sae", "compare", a, reversed, "--threshold", "3", "-o", bad], "--threshold 3", bad);
-            await AssertBadInput(["sae", "compare", a, reversed, "--data", Path.Combine(temp, "nope"), "-o", bad], "does not exist", bad);
-            await AssertBadInput(["sae", "compare", a, elsewhere, "--data", data, "-o", bad], "Hook 'blocks.7.hook_resid_post'", bad);
+            await Cli.AssertBadInput(["sae", "compare", a, "-o", bad], "at least two SAE folders", bad);
+            await Cli.AssertBadInput(["sae", "compare", a, Path.Combine(temp, "missing"), "-o", bad], "is not an SAE folder", bad);
+            await Cli.AssertBadInput(["sae", "compare", a, wide, "-o", bad], "different widths", bad);
+            await Cli.AssertBadInput(["sae", "compare", a, reversed, "--steps", "1", "-o", bad], "--steps gives 1 steps for 2 SAE arguments", bad);
+            await Cli.AssertBadInput(["sae", "compare", a, reversed, "--threshold", "3", "-o", bad], "--threshold 3", bad);
+            await Cli.AssertBadInput(["sae", "compare", a, reversed, "--data", Path.Combine(temp, "nope"), "-o", bad], "does not exist", bad);
+            await Cli.AssertBadInput(["sae", "compare", a, elsewhere, "--data", data, "-o", bad], "Hook 'blocks.7.hook_resid_post'", bad);
             var wideOnData = SaveRandomSae(Path.Combine(temp, "wide-on-data"), Hook, 2 * D, 8);
-            await AssertBadInput(["sae", "compare", wideOnData, SaveReversed(wideOnData, Path.Combine(temp, "wide-reversed")), "--data", data, "-o", bad], $"has {D} values per row", bad);
+            await Cli.AssertBadInput(["sae", "compare", wideOnData, SaveReversed(wideOnData, Path.Combine(temp, "wide-reversed")), "--data", data, "-o", bad], $"has {D} values per row", bad);
         }
         finally { Directory.Delete(temp, true); }
     }

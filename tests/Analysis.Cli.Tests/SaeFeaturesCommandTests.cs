@@ -27,15 +27,7 @@ public sealed class SaeFeaturesCommandTests
                 (Args(sae, model, "--features", "0-99"), "out of range: the SAE has 64 features"),
                 (Args(sae, Path.Combine(Cli.Root, "onnx-models", "family", "large", "step-00256")), "128"),
             };
-            foreach (var (args, expected) in cases)
-            {
-                var (code, _, error) = await Cli.Run(args);
-                Assert.True(code == 2, $"{string.Join(' ', args)} → {code}: {error}");
-                Assert.Contains(expected, error);
-                Assert.DoesNotContain("   at ", error);
-                Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-                Assert.False(Directory.Exists(output), $"{expected}: the output folder was left behind");
-            }
+            foreach (var (args, expected) in cases) await Cli.AssertBadInput(args, expected, output);
 
             var (ok, stdout, stderr) = await Cli.Run(Args(sae, model, "--features", "0-9"));
             Assert.True(ok == 0, stdout + stderr);
