@@ -22,10 +22,11 @@ public static class CheckpointSection
         html.Append("<p>The same probe sweep on every checkpoint of the family (same examples, same split seeds). Columns are training steps; " +
                     "selectivity = accuracy − control-task accuracy.</p><div class=\"grid\">");
         var plots = 0;
+        var rows = HtmlPage.ShortNames(p.Hooks);
         foreach (var (label, names, pick) in BySize(p.Checkpoints))
         {
-            html.Append(new Heatmap($"Probe accuracy, layer × step{label}", p.Hooks, names, "layer", "training step").Render(pick(p.Accuracy)));
-            html.Append(new Heatmap($"Selectivity, layer × step{label}", p.Hooks, names, "layer", "training step").Render(pick(p.Selectivity)));
+            html.Append(new Heatmap($"Probe accuracy, layer × step{label}", rows, names, "layer", "training step").Render(pick(p.Accuracy)));
+            html.Append(new Heatmap($"Selectivity, layer × step{label}", rows, names, "layer", "training step").Render(pick(p.Selectivity)));
             plots += 2;
         }
         html.Append("</div><table><tr><th>accuracy (selectivity)</th>");

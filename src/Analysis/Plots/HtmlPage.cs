@@ -41,13 +41,17 @@ public static partial class HtmlPage
     /// <summary>A number with three decimals, or an em dash when it is not finite.</summary>
     public static string Number(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "—";
 
-    /// <summary>"blocks.3.hook_resid_post" → "3" when every hook is the same point of a different block.</summary>
+    /// <summary>
+    /// "blocks.3.hook_resid_post" → "3" when every block hook is the same point of a different block; hooks outside the
+    /// blocks beside them ("hook_embed") lose only their "hook_" prefix. Otherwise the names as they are.
+    /// </summary>
     public static string[] ShortNames(string[] hooks)
     {
         var matches = hooks.Select(h => BlockPattern().Match(h)).ToArray();
-        return matches.All(m => m.Success) && matches.Select(m => m.Groups[2].Value).Distinct().Count() == 1
-            ? matches.Select(m => m.Groups[1].Value).ToArray()
-            : hooks;
+        var points = matches.Where(m => m.Success).Select(m => m.Groups[2].Value).Distinct().Count();
+        if (points != 1 || hooks.Where((h, i) => !matches[i].Success).Any(h => h.Contains('.'))) return hooks;
+        return [.. hooks.Select((h, i) => matches[i].Success ? matches[i].Groups[1].Value
+                                         : h.StartsWith("hook_", StringComparison.Ordinal) ? h["hook_".Length..] : h)];
     }
 
     [GeneratedRegex(@"^blocks\.(\d+)\.(.+)$")]

@@ -144,7 +144,7 @@ public static class SaeCompareSection
 
     // "layer 3" where the hooks are one point of different blocks, else the hook names.
     private static string[] Legend(string[] hooks) =>
-        HtmlPage.ShortNames(hooks) is var names && names != hooks ? [.. names.Select(n => "layer " + n)] : hooks;
+        HtmlPage.ShortNames(hooks) is var names && names != hooks ? [.. names.Select(n => n.All(char.IsAsciiDigit) ? "layer " + n : n)] : hooks;
 
     private static string Optional(double? v) => v is { } x ? HtmlPage.Number(x) : "—";
 
