@@ -41,8 +41,8 @@ SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".
 SEED = 20240517
 # The corpus with the default settings (stories, longest story, sampling batch) and its sha256: the cached file is
 # checked against it, and a regenerated one must equal it.
-CORPUS_DEFAULTS = (4096, 256, 256)
-CORPUS_SHA256 = "ce90ac6d900d6c804c354326adac974ff53785578ac14edf2c6527c3c14e3a8a"
+CORPUS_DEFAULTS = (12288, 256, 256)
+CORPUS_SHA256 = "0f168403544f93c4c1bb632fd2c9cbd313cff98ff31b6ccc8aed5893fdfa57a1"
 BOS, EOS = 1, 2
 
 # Sizes: "small" is stories260K's shape; "large" is ~1M parameters (2x width, same depth).
