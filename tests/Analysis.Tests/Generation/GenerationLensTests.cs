@@ -132,16 +132,8 @@ public class GenerationLensTests(ITestOutputHelper output)
 
         var page = Path.Combine(dir.Path, "report.html");
         HtmlReport.Write([outDir], page);
-        var (dom, log) = HtmlReportTests.RunChromium(dir.Path, "--dump-dom", page);
-        var rendered = Regex.Match(dom, "data-plots-rendered=\"(\\d+)\"");
-        Assert.True(rendered.Success, $"The report's in-page check did not run; Chromium said: {log}");
-        Assert.Equal("3", Regex.Match(dom, "data-plots-expected=\"(\\d+)\"").Groups[1].Value); // p(generated) and two token sets
-        Assert.Equal("3", rendered.Groups[1].Value);
+        var dom = HtmlReportTests.AssertPlotsRender(dir.Path, page, 3, "generation-lens-report.png", height: 1800); // p(generated) and two token sets
         Assert.Equal(3 * 5 * 30, Regex.Matches(dom, "class=\"mark cell\"").Count);
-        Assert.DoesNotContain("Uncaught", log);
-        var png = Path.Combine(AppContext.BaseDirectory, "generation-lens-report.png");
-        HtmlReportTests.RunChromium(dir.Path, $"--screenshot={png}", "--window-size=1400,1800", page);
-        Assert.True(new FileInfo(png).Length > 10_000, "The screenshot is suspiciously small.");
-        output.WriteLine(png);
+        output.WriteLine(Path.Combine(AppContext.BaseDirectory, "generation-lens-report.png"));
     }
 }

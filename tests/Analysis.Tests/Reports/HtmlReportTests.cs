@@ -114,8 +114,8 @@ public class HtmlReportTests
         finally { Directory.Delete(dir, true); }
     }
 
-    /// <summary>Opens the page in headless Chromium: its in-page check counts the expected plots as rendered, the console shows no uncaught error, and a screenshot is kept in the test output folder.</summary>
-    internal static void AssertPlotsRender(string profileDir, string page, int plots, string screenshot)
+    /// <summary>Opens the page in headless Chromium: its in-page check counts the expected plots as rendered, the console shows no uncaught error, and a screenshot is kept in the test output folder; returns the rendered DOM.</summary>
+    internal static string AssertPlotsRender(string profileDir, string page, int plots, string screenshot, int height = 2000)
     {
         if (!File.Exists(Chromium)) Assert.Fail($"{Chromium} is missing: run tools/setup/report.sh (apt package chromium) to test the HTML report in a real browser.");
         var (dom, log) = RunChromium(profileDir, "--dump-dom", page);
@@ -125,8 +125,9 @@ public class HtmlReportTests
         Assert.Equal(plots.ToString(System.Globalization.CultureInfo.InvariantCulture), rendered.Groups[1].Value);
         Assert.DoesNotContain("Uncaught", log);
         var png = Path.Combine(AppContext.BaseDirectory, screenshot);
-        RunChromium(profileDir, $"--screenshot={png}", "--window-size=1400,2000", page);
+        RunChromium(profileDir, $"--screenshot={png}", $"--window-size=1400,{height}", page);
         Assert.True(new FileInfo(png).Length > 10_000, "The screenshot is suspiciously small.");
+        return dom;
     }
 
     internal static (string Stdout, string Stderr) RunChromium(string profileDir, params string[] args)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Analysis.Checkpoints;
 using Analysis.Parquet;
 using Analysis.Reports;
@@ -126,15 +125,7 @@ public sealed class SaeTrajectoryTests(StoriesActivations acts) : IClassFixture<
         var html = File.ReadAllText(page);
         Assert.Contains("SAE comparison", html);
         Assert.Contains("Effective features / d, layer", html);
-        var (dom, log) = HtmlReportTests.RunChromium(dir.Path, "--dump-dom", page);
-        var rendered = Regex.Match(dom, "data-plots-rendered=\"(\\d+)\"");
-        Assert.True(rendered.Success, $"The report's in-page check did not run; Chromium said: {log}");
         // Best cosines; matched, births and mean cosine (both hooks share the steps); effective features; the layer × step heatmap.
-        Assert.Matches("data-plots-expected=\"6\"", dom);
-        Assert.Equal("6", rendered.Groups[1].Value);
-        Assert.DoesNotContain("Uncaught", log);
-        var png = Path.Combine(AppContext.BaseDirectory, "sae-compare-report-screenshot.png");
-        HtmlReportTests.RunChromium(dir.Path, $"--screenshot={png}", "--window-size=1400,1600", page);
-        Assert.True(new FileInfo(png).Length > 10_000, "The screenshot is suspiciously small.");
+        HtmlReportTests.AssertPlotsRender(dir.Path, page, 6, "sae-compare-report-screenshot.png", height: 1600);
     }
 }
