@@ -13,7 +13,7 @@ namespace Analysis.Cli.Commands;
 public static class DemoCommand
 {
     /// <summary>The bundled model, relative to the repository root.</summary>
-    public const string ModelPath = "onnx-models/stories260k/model.onnx";
+    public const string BundledModel = "onnx-models/stories260k/model.onnx";
 
     /// <summary>The bundled dataset, relative to the repository root.</summary>
     public const string DataPath = "tools/demo/stories.jsonl";
@@ -31,13 +31,13 @@ public static class DemoCommand
             var root = RepositoryRoot();
             var outDir = Path.GetFullPath(parse.GetValue(output)!);
             var stdout = parse.InvocationConfiguration.Output;
-            var model = Path.Combine(root, ModelPath);
+            var model = Path.Combine(root, BundledModel);
             stdout.WriteLine($"Model:   {model} (stories260K: 5 layers, d_model 64, trained on TinyStories)");
             stdout.WriteLine($"Data:    {Path.Combine(root, DataPath)} (3,000 short stories with name/mood/object/count labels)");
             var request = new ExtractionRequest
             {
                 Model = model,
-                Tokenizer = Path.Combine(root, "onnx-models/stories260k/tokenizer.json"),
+                Tokenizer = ModelPath.DefaultTokenizer(model),
                 Data = Path.Combine(root, DataPath),
                 Output = Path.Combine(outDir, "activations"),
                 Hooks = ["hook_embed", "blocks.*.hook_resid_post"],
@@ -87,7 +87,7 @@ public static class DemoCommand
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, ModelPath))) return dir.FullName;
-        throw new UserInputException($"Cannot find the bundled model ({ModelPath}); run the demo from a clone of the repository.");
+                if (File.Exists(Path.Combine(dir.FullName, BundledModel))) return dir.FullName;
+        throw new UserInputException($"Cannot find the bundled model ({BundledModel}); run the demo from a clone of the repository.");
     }
 }
